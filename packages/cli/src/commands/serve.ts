@@ -1,0 +1,77 @@
+import { type ConfigOverrides, parseRegionPorts, resolveConfig, startServer } from '@peerlink/server';
+import type { Command } from 'commander';
+
+interface ServeFlags {
+  config?: string;
+  dataDir?: string;
+  host?: string;
+  port?: string;
+  region?: string;
+  regionPort: string[];
+  logLevel?: string;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function flagOverrides(flags: ServeFlags): ConfigOverrides {
+  const overrides: Record<string, unknown> = {};
+  if (flags.dataDir !== undefined) overrides.dataDir = flags.dataDir;
+  if (flags.host !== undefined) overrides.host = flags.host;
+  if (flags.port !== undefined) {
+    if (!/^\d+$/.test(flags.port)) throw new Error(`--port: "${flags.port}" is not a port number`);
+    overrides.port = Number(flags.port);
+  }
+  if (flags.region !== undefined) overrides.region = flags.region;
+  if (flags.regionPort.length > 0)
+    overrides.regionPorts = parseRegionPorts('--region-port', flags.regionPort.join(','));
+  if (flags.logLevel !== undefined) overrides.logLevel = flags.logLevel;
+  return overrides as ConfigOverrides;
+}
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('run the Peerlink server (embedded SQLite in the data directory)')
+    .option('--config <file>', 'JSON config file (flags > PEERLINK_* environment > file > defaults)')
+    .option('--data-dir <dir>', 'data directory (default ./peerlink-data)')
+    .option('--host <host>', 'address to listen on (default 127.0.0.1)')
+    .option('--port <port>', 'port of the default region (default 8080)')
+    .option('--region <region>', 'region served on --port (default bj)')
+    .option('--region-port <region=port>', 'serve another region on its own port (repeatable)', collect, [])
+    .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (default info)')
+    .action(async (flags: ServeFlags) => {
+      const config = resolveConfig({
+        flags: flagOverrides(flags),
+        env: process.env,
+        file: flags.config ?? process.env.PEERLINK_CONFIG,
+      });
+      const server = await startServer(config);
+      if (server.createdAdmin) {
+        const { accountId, accessKeyId, secretAccessKey } = server.createdAdmin;
+        process.stderr.write(
+          [
+            '',
+            'Peerlink created its administrator account on first start.',
+            'Save these credentials now: the secret access key is not shown again.',
+            `  account id:        ${accountId}`,
+            `  access key id:     ${accessKeyId}`,
+            `  secret access key: ${secretAccessKey}`,
+            '',
+          ].join('\n'),
+        );
+      }
+      for (const [region, url] of Object.entries(server.endpoints)) {
+        process.stderr.write(`Serving region ${region} at ${url}\n`);
+      }
+      const stop = () => {
+        server.close().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+}

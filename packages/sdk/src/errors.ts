@@ -1,0 +1,31 @@
+/** An error answered by a BCE-compatible endpoint (`/v1/…`): `{code, message, requestId}`. */
+export class BceServiceError extends Error {
+  override name = 'BceServiceError';
+  constructor(
+    /** BCE error code, e.g. `NoSuchObject`, `OperationDenied`, `SignatureDoesNotMatch`. */
+    readonly code: string,
+    message: string,
+    /** HTTP status. */
+    readonly statusCode: number,
+    /** The server's request id (`x-bce-request-id`), for support and logs. */
+    readonly requestId: string,
+    /** Peerlink's specific reason within the code family, when the server gives one. */
+    readonly reason?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** An RFC 9457 problem answered by the Peerlink API (`/api/v1/…`). */
+export class PeerlinkApiError extends Error {
+  override name = 'PeerlinkApiError';
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly statusCode: number,
+    readonly requestId: string,
+    readonly reason?: string,
+  ) {
+    super(message);
+  }
+}

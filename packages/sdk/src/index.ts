@@ -1,0 +1,14 @@
+export { bceTimestamp, type Credentials, type SignInput, signRequest, uriEncode } from './auth/bce-signer.js';
+export { type Account, type NewCredentials, PeerlinkClient } from './clients/peerlink-client.js';
+export { RouteClient } from './clients/route-client.js';
+export { SubnetClient } from './clients/subnet-client.js';
+export { VpcClient } from './clients/vpc-client.js';
+export { BceServiceError, PeerlinkApiError } from './errors.js';
+export {
+  type ClientConfig,
+  newClientToken,
+  type QueryValue,
+  type RequestOptions,
+  SignedTransport,
+} from './transport.js';
+export type * from './types.js';

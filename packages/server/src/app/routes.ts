@@ -1,0 +1,173 @@
+import type { Clock } from '../clock.js';
+import { badRequest, noSuchObject } from '../domain/errors.js';
+import { type Page, type PageRequest, toPage } from '../domain/pagination.js';
+import {
+  checkRouteRule,
+  checkRouteRuleQuota,
+  type RouteRule,
+  type RouteRuleFields,
+  type RouteTable,
+  type RouteTableFacts,
+} from '../domain/route.js';
+import type { Db, Executor } from '../store/database.js';
+import {
+  deleteRouteRuleRow,
+  findRouteRule,
+  findRouteTable,
+  insertRouteRule,
+  pageRulesOfTable,
+  rulesOfTable,
+  saveRouteRule,
+} from '../store/repositories/routes.js';
+import { subnetsOfVpc } from '../store/repositories/subnets.js';
+import type { Caller, IdempotencyInput } from './caller.js';
+import { runIdempotent } from './idempotency.js';
+import type { IdGenerator } from './ids.js';
+import { requireVpc } from './lookups.js';
+import type { Quotas } from './quotas.js';
+
+export type RouteTableRef = { routeTableId: string } | { vpcId: string };
+
+export class RouteService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+    private readonly quotas: Quotas,
+  ) {}
+
+  async getTable(caller: Caller, ref: RouteTableRef): Promise<{ table: RouteTable; rules: RouteRule[] }> {
+    const table = await this.requireTable(this.db, caller, ref);
+    return { table, rules: await rulesOfTable(this.db, table.id) };
+  }
+
+  async createRule(
+    caller: Caller,
+    command: RouteRuleFields & { routeTableId: string },
+    idem?: IdempotencyInput,
+  ): Promise<{ routeRuleId: string }> {
+    const now = this.clock.now();
+    return this.db.transaction().execute((tx) =>
+      runIdempotent(
+        tx,
+        { accountId: caller.accountId, operation: 'CreateRouteRule', now },
+        idem,
+        async () => {
+          const table = await this.requireTable(tx, caller, { routeTableId: command.routeTableId });
+          const rules = await rulesOfTable(tx, table.id);
+          const checked = checkRouteRule(command, await this.facts(tx, caller, table, rules));
+          checkRouteRuleQuota(rules.length, this.quotas.routeRulesPerTable);
+          const rule: RouteRule = {
+            id: this.ids.next('rr'),
+            routeTableId: table.id,
+            accountId: caller.accountId,
+            ...checked,
+            description: checked.description ?? '',
+            ipVersion: 4,
+            pathType: 'normal',
+            createdAt: now,
+          };
+          await insertRouteRule(tx, rule);
+          return { routeRuleId: rule.id };
+        },
+      ),
+    );
+  }
+
+  async listRules(caller: Caller, ref: RouteTableRef, page: PageRequest): Promise<Page<RouteRule>> {
+    const table = await this.requireTable(this.db, caller, ref);
+    return toPage(await pageRulesOfTable(this.db, table.id, page), page, (rule) => rule.id);
+  }
+
+  /** Absent fields keep their value; the result is checked as a new rule would be. */
+  async updateRule(
+    caller: Caller,
+    routeRuleId: string,
+    command: Partial<Omit<RouteRuleFields, 'nexthopType'>>,
+    idem?: IdempotencyInput,
+  ): Promise<object> {
+    const now = this.clock.now();
+    return this.db.transaction().execute((tx) =>
+      runIdempotent(
+        tx,
+        { accountId: caller.accountId, operation: 'UpdateRouteRule', now },
+        idem,
+        async () => {
+          const { rule, table } = await this.requireRule(tx, caller, routeRuleId);
+          const others = (await rulesOfTable(tx, table.id)).filter((other) => other.id !== rule.id);
+          const checked = checkRouteRule(
+            {
+              sourceAddress: command.sourceAddress ?? rule.sourceAddress,
+              destinationAddress: command.destinationAddress ?? rule.destinationAddress,
+              nexthopId: command.nexthopId ?? rule.nexthopId,
+              nexthopType: rule.nexthopType,
+              description: command.description ?? rule.description,
+            },
+            await this.facts(tx, caller, table, others),
+          );
+          await saveRouteRule(tx, { ...rule, ...checked, description: checked.description ?? '' });
+          return {};
+        },
+      ),
+    );
+  }
+
+  async deleteRule(caller: Caller, routeRuleId: string, idem?: IdempotencyInput): Promise<object> {
+    const now = this.clock.now();
+    return this.db.transaction().execute((tx) =>
+      runIdempotent(
+        tx,
+        { accountId: caller.accountId, operation: 'DeleteRouteRule', now },
+        idem,
+        async () => {
+          const { rule } = await this.requireRule(tx, caller, routeRuleId);
+          await deleteRouteRuleRow(tx, rule.id);
+          return {};
+        },
+      ),
+    );
+  }
+
+  private async facts(
+    db: Executor,
+    caller: Caller,
+    table: RouteTable,
+    otherRules: RouteRule[],
+  ): Promise<RouteTableFacts> {
+    const vpc = await requireVpc(db, caller, table.vpcId);
+    return {
+      vpc,
+      subnets: await subnetsOfVpc(db, vpc.id),
+      otherRules,
+      checkPeerConnNexthop: (nexthopId) => {
+        // Peer connections arrive with their own issue; until then no interface can exist.
+        throw badRequest(
+          'PeerConnInterfaceNotFound',
+          `no active peer connection interface ${nexthopId} in VPC ${vpc.id}`,
+        );
+      },
+    };
+  }
+
+  private async requireTable(db: Executor, caller: Caller, ref: RouteTableRef): Promise<RouteTable> {
+    const table = await findRouteTable(db, caller, ref);
+    if (!table) {
+      const name =
+        'routeTableId' in ref ? `route table ${ref.routeTableId}` : `a route table of VPC ${ref.vpcId}`;
+      throw noSuchObject('RouteTableNotFound', `${name} does not exist in region ${caller.region}`);
+    }
+    return table;
+  }
+
+  private async requireRule(db: Executor, caller: Caller, routeRuleId: string) {
+    const rule = await findRouteRule(db, caller.accountId, routeRuleId);
+    const table = rule && (await findRouteTable(db, caller, { routeTableId: rule.routeTableId }));
+    if (!rule || !table) {
+      throw noSuchObject(
+        'RouteRuleNotFound',
+        `route rule ${routeRuleId} does not exist in region ${caller.region}`,
+      );
+    }
+    return { rule, table };
+  }
+}

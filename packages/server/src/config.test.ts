@@ -1,0 +1,55 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEFAULT_CONFIG, resolveConfig } from './config.js';
+
+function configFile(content: unknown): string {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'peerlink-config-')), 'peerlink.json');
+  writeFileSync(file, JSON.stringify(content));
+  return file;
+}
+
+describe('resolveConfig', () => {
+  it('starts from the embedded defaults', () => {
+    expect(resolveConfig({})).toEqual(DEFAULT_CONFIG);
+  });
+
+  it('layers flags over environment over file over defaults', () => {
+    const file = configFile({
+      port: 1,
+      host: '0.0.0.0',
+      dataDir: '/from-file',
+      quotas: { vpcsPerRegion: 3 },
+    });
+    const config = resolveConfig({
+      file,
+      env: { PEERLINK_PORT: '2', PEERLINK_DATA_DIR: '/from-env' },
+      flags: { port: 3 },
+    });
+    expect(config.port).toBe(3);
+    expect(config.dataDir).toBe('/from-env');
+    expect(config.host).toBe('0.0.0.0');
+    expect(config.quotas).toEqual({ ...DEFAULT_CONFIG.quotas, vpcsPerRegion: 3 });
+  });
+
+  it('reads region listeners and admin credentials from the environment', () => {
+    const config = resolveConfig({
+      env: {
+        PEERLINK_REGION_PORTS: 'gz=8081,su=8082',
+        PEERLINK_ADMIN_AK: 'ak12345678',
+        PEERLINK_ADMIN_SK: 'sk12345678',
+      },
+    });
+    expect(config.regionPorts).toEqual({ gz: 8081, su: 8082 });
+    expect(config.adminAccessKeyId).toBe('ak12345678');
+    expect(config.adminSecretAccessKey).toBe('sk12345678');
+  });
+
+  it('refuses unknown fields, bad types and unknown regions with the source named', () => {
+    expect(() => resolveConfig({ file: configFile({ prot: 1 }) })).toThrow(/config file .*prot/);
+    expect(() => resolveConfig({ env: { PEERLINK_PORT: 'eighty' } })).toThrow(/PEERLINK_PORT/);
+    expect(() => resolveConfig({ flags: { region: 'mars' } })).toThrow(ConfigError);
+    expect(() => resolveConfig({ env: { PEERLINK_REGION_PORTS: 'gz' } })).toThrow(/region=port/);
+  });
+});

@@ -1,0 +1,151 @@
+import { readFileSync } from 'node:fs';
+import { type Static, Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { DEFAULT_QUOTAS, type Quotas } from './app/quotas.js';
+import { isRegion, type Region } from './domain/regions.js';
+
+/** Everything a Peerlink server is started with. */
+export interface Config {
+  dataDir: string;
+  host: string;
+  /** The listener of `region`. */
+  port: number;
+  region: Region;
+  /** Further listeners, one per region. */
+  regionPorts: Partial<Record<Region, number>>;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Base64 of 32 bytes; when unset the key is kept in the data directory. */
+  masterKey?: string;
+  adminAccessKeyId?: string;
+  adminSecretAccessKey?: string;
+  quotas: Quotas;
+  bodyLimitBytes: number;
+  /** How far a signature's timestamp may lie in the future, or a request's date from the server's. */
+  clockSkewSeconds: number;
+}
+
+export const DEFAULT_CONFIG: Config = {
+  dataDir: './peerlink-data',
+  host: '127.0.0.1',
+  port: 8080,
+  region: 'bj',
+  regionPorts: {},
+  logLevel: 'info',
+  quotas: DEFAULT_QUOTAS,
+  bodyLimitBytes: 1024 * 1024,
+  clockSkewSeconds: 900,
+};
+
+const LogLevel = Type.Union(
+  ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
+);
+const Port = Type.Integer({ minimum: 0, maximum: 65535 });
+const Positive = Type.Integer({ minimum: 1 });
+
+/** A config file or overrides: every field optional, unknown fields refused (typos should not pass). */
+const PartialConfig = Type.Object(
+  {
+    dataDir: Type.String({ minLength: 1 }),
+    host: Type.String({ minLength: 1 }),
+    port: Port,
+    region: Type.String(),
+    regionPorts: Type.Record(Type.String(), Port),
+    logLevel: LogLevel,
+    masterKey: Type.String(),
+    adminAccessKeyId: Type.String(),
+    adminSecretAccessKey: Type.String(),
+    quotas: Type.Partial(
+      Type.Object(
+        { vpcsPerRegion: Positive, subnetsPerVpc: Positive, routeRulesPerTable: Positive },
+        { additionalProperties: false },
+      ),
+    ),
+    bodyLimitBytes: Positive,
+    clockSkewSeconds: Positive,
+  },
+  { additionalProperties: false },
+);
+export type ConfigOverrides = Partial<Static<typeof PartialConfig>>;
+const ConfigOverrides = Type.Partial(PartialConfig, { additionalProperties: false });
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function checkOverrides(source: string, value: unknown): ConfigOverrides {
+  const first = Value.Errors(ConfigOverrides, value).First();
+  if (first) throw new ConfigError(`${source}: ${first.path || '/'} ${first.message}`);
+  return value as ConfigOverrides;
+}
+
+function parseInteger(source: string, text: string): number {
+  if (!/^\d+$/.test(text)) throw new ConfigError(`${source}: "${text}" is not a whole number`);
+  return Number(text);
+}
+
+/** `gz=8081,su=8082` */
+export function parseRegionPorts(source: string, text: string): Record<string, number> {
+  const result: Record<string, number> = {};
+  for (const item of text.split(',').filter(Boolean)) {
+    const [region, port] = item.split('=');
+    if (!region || port === undefined) throw new ConfigError(`${source}: "${item}" is not region=port`);
+    result[region.trim()] = parseInteger(source, port.trim());
+  }
+  return result;
+}
+
+/** Environment variables `PEERLINK_*`. */
+export function overridesFromEnv(env: NodeJS.ProcessEnv): ConfigOverrides {
+  const o: Record<string, unknown> = {};
+  const text = (name: string) => (env[name] === undefined || env[name] === '' ? undefined : env[name]);
+  const set = (key: string, value: unknown) => {
+    if (value !== undefined) o[key] = value;
+  };
+  set('dataDir', text('PEERLINK_DATA_DIR'));
+  set('host', text('PEERLINK_HOST'));
+  const port = text('PEERLINK_PORT');
+  set('port', port && parseInteger('PEERLINK_PORT', port));
+  set('region', text('PEERLINK_REGION'));
+  const regionPorts = text('PEERLINK_REGION_PORTS');
+  set('regionPorts', regionPorts && parseRegionPorts('PEERLINK_REGION_PORTS', regionPorts));
+  set('logLevel', text('PEERLINK_LOG_LEVEL'));
+  set('masterKey', text('PEERLINK_MASTER_KEY'));
+  set('adminAccessKeyId', text('PEERLINK_ADMIN_AK'));
+  set('adminSecretAccessKey', text('PEERLINK_ADMIN_SK'));
+  return checkOverrides('environment', o);
+}
+
+export function overridesFromFile(file: string): ConfigOverrides {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`config file ${file}: ${(error as Error).message}`);
+  }
+  return checkOverrides(`config file ${file}`, parsed);
+}
+
+/** Flags > environment > file > defaults. */
+export function resolveConfig(layers: {
+  flags?: ConfigOverrides;
+  env?: NodeJS.ProcessEnv;
+  file?: string;
+}): Config {
+  const ordered = [
+    layers.file ? overridesFromFile(layers.file) : {},
+    layers.env ? overridesFromEnv(layers.env) : {},
+    checkOverrides('flags', layers.flags ?? {}),
+  ];
+  const merged: Record<string, unknown> = { ...DEFAULT_CONFIG };
+  for (const layer of ordered) {
+    for (const [key, value] of Object.entries(layer)) {
+      if (value === undefined) continue;
+      merged[key] = key === 'quotas' ? { ...(merged.quotas as Quotas), ...(value as object) } : value;
+    }
+  }
+  const config = merged as unknown as Config;
+  for (const region of [config.region, ...Object.keys(config.regionPorts)]) {
+    if (!isRegion(region)) throw new ConfigError(`unknown region "${region}"`);
+  }
+  return config;
+}

@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { Application } from '../app/application.js';
+import type { Clock } from '../clock.js';
+import type { Region } from '../domain/regions.js';
+import type { Db } from '../store/database.js';
+import { accountRoutes } from './api/routes/accounts.js';
+import { registerAuthentication } from './authenticate.js';
+import { BCE_ROUTES } from './bce/routes/index.js';
+import { HttpError, toHttpError } from './errors.js';
+import { parseJsonBody } from './json-body.js';
+import { registerObservability } from './observability.js';
+import { queryObject, splitUrl } from './raw-query.js';
+import { BCE_JSON, isPeerlinkApi, renderError } from './render-error.js';
+import { resolveRegion } from './request-context.js';
+
+export interface HttpAppDeps {
+  application: Application;
+  db: Db;
+  clock: Clock;
+  logger: FastifyBaseLogger;
+  bodyLimitBytes: number;
+  clockSkewSeconds: number;
+  /** Region of the listener that accepted a connection, by local port; filled in as listeners start. */
+  regionOfPort: (port: number | undefined) => Region;
+}
+
+export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
+  const app: FastifyInstance = Fastify({
+    loggerInstance: deps.logger,
+    // One line per request is written by the observability hook instead.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    genReqId: () => randomUUID(),
+    bodyLimit: deps.bodyLimitBytes,
+    routerOptions: {
+      ignoreTrailingSlash: true,
+      // The raw query is parsed as bce-auth-v1 signs it: percent-decoding only, `+` stays a plus.
+      querystringParser: (raw) => queryObject(raw),
+    },
+    return503OnClosing: true,
+  });
+
+  app.decorateRequest('region', 'bj');
+  app.decorateRequest('caller', undefined);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-bce-request-id', request.id);
+    request.region = resolveRegion(request.headers.host, deps.regionOfPort(request.socket.localPort));
+  });
+
+  registerObservability(app, deps.db);
+  registerAuthentication(app, deps);
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done) => {
+    try {
+      done(null, parseJsonBody(body as Buffer, request.headers['content-md5'] as string | undefined));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+
+  // BCE SDKs need an explicit JSON type and, for empty answers, `{}` rather than a chunked nothing.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (!isPeerlinkApi(request.url) && splitUrl(request.url).path.startsWith('/v')) reply.type(BCE_JSON);
+    return payload;
+  });
+
+  for (const register of BCE_ROUTES) register(app, deps);
+  accountRoutes(app, deps);
+
+  app.setErrorHandler((error, request, reply) => {
+    const httpError = toHttpError(error);
+    if (httpError.status >= 500) request.log.error({ err: error }, 'request failed');
+    return renderError(request, reply, httpError);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const { path } = splitUrl(request.url);
+    const version = /^\/v(\d+)\//.exec(path)?.[1];
+    const error =
+      version !== undefined && version !== '1'
+        ? new HttpError(404, 'InvalidVersion', `API version v${version} does not exist; use /v1`)
+        : new HttpError(404, 'InvalidURI', `no operation answers ${request.method} ${path}`);
+    return renderError(request, reply, error);
+  });
+  return app;
+}

@@ -1,0 +1,63 @@
+import { DomainError, type ErrorKind } from '../domain/errors.js';
+
+/** An error with its wire form decided: status, BCE-style code, message and an optional reason. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly reason?: string,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+const STATUS_OF_KIND: Record<ErrorKind, number> = {
+  BadRequest: 400,
+  AccessDenied: 403,
+  IdempotentParameterMismatch: 403,
+  NoSuchObject: 404,
+  OperationDenied: 409,
+  ResourceNeedRelease: 409,
+  CidrConflict: 409,
+  LimitExceeded: 413,
+};
+
+/** Fastify's own client errors, in BCE terms. */
+const FRAMEWORK_ERRORS: Record<string, { status: number; code: string; message: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    status: 413,
+    code: 'InvalidHTTPRequest',
+    message: 'request body is too large',
+  },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    status: 400,
+    code: 'InvalidHTTPRequest',
+    message: 'Content-Length does not match the body',
+  },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    status: 400,
+    code: 'InvalidHTTPRequest',
+    message: 'unsupported Content-Type',
+  },
+  FST_ERR_BAD_URL: { status: 400, code: 'InvalidURI', message: 'the request URI is not valid' },
+  FST_ERR_ASYNC_CONSTRAINT: { status: 400, code: 'InvalidURI', message: 'the request URI is not valid' },
+};
+
+/** Turns anything thrown while serving a request into its wire form; unknown errors are 500s. */
+export function toHttpError(error: unknown): HttpError {
+  if (error instanceof HttpError) return error;
+  if (error instanceof DomainError)
+    return new HttpError(STATUS_OF_KIND[error.kind], error.kind, error.message, error.reason);
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && FRAMEWORK_ERRORS[code]) {
+    const known = FRAMEWORK_ERRORS[code]!;
+    return new HttpError(known.status, known.code, known.message);
+  }
+  const status = (error as { statusCode?: unknown }).statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return new HttpError(status, 'InvalidHTTPRequest', (error as Error).message);
+  }
+  return new HttpError(500, 'InternalError', 'the server failed to handle the request; it has been logged');
+}

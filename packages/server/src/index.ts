@@ -1,0 +1,12 @@
+export type { NewCredentials } from './app/accounts.js';
+export { type Clock, systemClock } from './clock.js';
+export {
+  type Config,
+  ConfigError,
+  type ConfigOverrides,
+  DEFAULT_CONFIG,
+  parseRegionPorts,
+  resolveConfig,
+} from './config.js';
+export { isRegion, REGIONS, type Region } from './domain/regions.js';
+export { type RunningServer, type StartOptions, startServer } from './server.js';

@@ -1,0 +1,111 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pino, { type DestinationStream } from 'pino';
+import type { NewCredentials } from './app/accounts.js';
+import { createApplication } from './app/application.js';
+import { type Clock, systemClock } from './clock.js';
+import type { Config } from './config.js';
+import type { Region } from './domain/regions.js';
+import { buildHttpApp } from './http/app.js';
+import { openSqlite } from './store/database.js';
+import { SecretBox } from './store/secret-box.js';
+
+export interface RunningServer {
+  /** Base URL of each region's listener. */
+  endpoints: Partial<Record<Region, string>>;
+  /** Set on the first start of an empty data directory: the administrator's one-time credentials. */
+  createdAdmin?: NewCredentials;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  clock?: Clock;
+  /** Where JSON logs go; standard output by default. */
+  logStream?: DestinationStream;
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+}
+
+/**
+ * Opens the data directory (migrating it), makes sure an administrator exists, and serves every
+ * configured region: the main port for `config.region`, one more listener per `regionPorts` entry.
+ */
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const clock = options.clock ?? systemClock;
+  const logger = pino(
+    { level: config.logLevel, base: { service: 'peerlink' } },
+    options.logStream ?? process.stdout,
+  );
+  const db = await openSqlite(config.dataDir);
+  const box = SecretBox.open(config.dataDir, config.masterKey);
+  const application = createApplication({ db, clock, box, quotas: config.quotas });
+
+  const configuredAdmin =
+    config.adminAccessKeyId && config.adminSecretAccessKey
+      ? { accessKeyId: config.adminAccessKeyId, secretAccessKey: config.adminSecretAccessKey }
+      : undefined;
+  const createdAdmin = await application.accounts.bootstrap(configuredAdmin);
+
+  const regionByPort = new Map<number, Region>();
+  const app = buildHttpApp({
+    application,
+    db,
+    clock,
+    logger,
+    bodyLimitBytes: config.bodyLimitBytes,
+    clockSkewSeconds: config.clockSkewSeconds,
+    regionOfPort: (port) => (port !== undefined && regionByPort.get(port)) || config.region,
+  });
+  await app.ready();
+
+  const endpoints: Partial<Record<Region, string>> = {};
+  const extraServers: Server[] = [];
+  try {
+    await app.listen({ port: config.port, host: config.host });
+    const mainPort = (app.server.address() as AddressInfo).port;
+    regionByPort.set(mainPort, config.region);
+    endpoints[config.region] = `http://${config.host}:${mainPort}`;
+    for (const [region, port] of Object.entries(config.regionPorts) as [Region, number][]) {
+      const server = createServer((req, res) => app.routing(req, res));
+      extraServers.push(server);
+      const bound = await listen(server, port, config.host);
+      regionByPort.set(bound, region);
+      endpoints[region] = `http://${config.host}:${bound}`;
+    }
+  } catch (error) {
+    await Promise.all(extraServers.map(closeServer));
+    await app.close();
+    await db.destroy();
+    throw error;
+  }
+  logger.info({ endpoints, dataDir: config.dataDir }, 'peerlink serving');
+
+  let closing: Promise<void> | undefined;
+  return {
+    endpoints,
+    ...(createdAdmin ? { createdAdmin } : {}),
+    close: () => {
+      closing ??= (async () => {
+        await Promise.all(extraServers.map(closeServer));
+        await app.close();
+        await db.destroy();
+      })();
+      return closing;
+    },
+  };
+}
