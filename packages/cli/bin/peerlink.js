@@ -2,6 +2,9 @@
 import { main } from '../dist/main.js';
 
 main(process.argv).catch((error) => {
-  console.error(`peerlink: ${error instanceof Error ? error.message : String(error)}`);
+  // fetch hides the network reason (ECONNREFUSED, ENOTFOUND…) in `cause`.
+  const cause = error?.cause?.code ?? error?.cause?.message;
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(`peerlink: ${message}${cause ? ` (${cause})` : ''}`);
   process.exit(1);
 });

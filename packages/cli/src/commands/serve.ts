@@ -1,4 +1,4 @@
-import { type ConfigOverrides, parseRegionPorts, resolveConfig, startServer } from '@peerlink/server';
+import type { ConfigOverrides } from '@peerlink/server';
 import type { Command } from 'commander';
 
 interface ServeFlags {
@@ -15,7 +15,7 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-function flagOverrides(flags: ServeFlags): ConfigOverrides {
+function flagOverrides(flags: ServeFlags, parseRegionPorts: (source: string, text: string) => Record<string, number>): ConfigOverrides {
   const overrides: Record<string, unknown> = {};
   if (flags.dataDir !== undefined) overrides.dataDir = flags.dataDir;
   if (flags.host !== undefined) overrides.host = flags.host;
@@ -42,8 +42,10 @@ export function registerServeCommand(program: Command): void {
     .option('--region-port <region=port>', 'serve another region on its own port (repeatable)', collect, [])
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (default info)')
     .action(async (flags: ServeFlags) => {
+      // Loaded here so that client commands start without the server's dependencies.
+      const { parseRegionPorts, resolveConfig, startServer } = await import('@peerlink/server');
       const config = resolveConfig({
-        flags: flagOverrides(flags),
+        flags: flagOverrides(flags, parseRegionPorts),
         env: process.env,
         file: flags.config ?? process.env.PEERLINK_CONFIG,
       });

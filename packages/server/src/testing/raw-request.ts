@@ -1,5 +1,53 @@
-import { request } from 'node:http';
+import { type IncomingHttpHeaders, request } from 'node:http';
 import { type Credentials, signRequest } from '@peerlink/sdk';
+
+export interface RawResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/**
+ * One HTTP/1.1 request to a loopback port over node:http, with exactly the path (sent byte for byte,
+ * query included) and headers given — fetch would derive Host from the URL and normalise the rest.
+ * Node adds only `Connection` (and `Host` when none is given); set `content-length` yourself when a
+ * body is sent and the length is signed.
+ */
+export function rawRequest(input: {
+  port: number;
+  method?: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+}): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: input.port,
+        path: input.path,
+        method: input.method ?? 'GET',
+        headers: input.headers ?? {},
+        // A fresh connection per request, closed afterwards: nothing lingers when the server stops.
+        agent: false,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(input.body);
+  });
+}
 
 /**
  * A signed GET with a Host header of the test's choosing (fetch always derives Host from the URL),
@@ -21,25 +69,10 @@ export async function rawSignedGet(input: {
     headers,
     credentials: input.credentials,
   });
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port: input.port,
-        path: input.path,
-        method: 'GET',
-        headers: { ...headers, authorization },
-      },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          body += chunk;
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      },
-    );
-    req.on('error', reject);
-    req.end();
+  const { status, body } = await rawRequest({
+    port: input.port,
+    path: input.path,
+    headers: { ...headers, authorization },
   });
+  return { status, body };
 }
