@@ -10,7 +10,7 @@ import { BCE_ROUTES } from './bce/routes/index.js';
 import { HttpError, toHttpError } from './errors.js';
 import { parseJsonBody } from './json-body.js';
 import { registerObservability } from './observability.js';
-import { queryObject, splitUrl } from './raw-query.js';
+import { parseRawQuery, queryObject, splitUrl } from './raw-query.js';
 import { BCE_JSON, isPeerlinkApi, renderError } from './render-error.js';
 import { resolveRegion } from './request-context.js';
 
@@ -35,9 +35,23 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
     routerOptions: {
       ignoreTrailingSlash: true,
       // The raw query is parsed as bce-auth-v1 signs it: percent-decoding only, `+` stays a plus.
-      querystringParser: (raw) => queryObject(raw),
+      // This runs inside the router, where a throw escapes every handler (and would end the
+      // process), so bad percent-encoding reads as no query here and is refused by onRequest.
+      querystringParser: (raw) => {
+        try {
+          return queryObject(raw);
+        } catch {
+          return {};
+        }
+      },
     },
     return503OnClosing: true,
+    // Errors found while routing (bad percent-encoding, an over-long path segment) skip the hooks and
+    // the error handler; without this Fastify answers them in its own format.
+    frameworkErrors: (error, request, reply) => {
+      reply.header('x-bce-request-id', request.id);
+      return renderError(request, reply, toHttpError(error));
+    },
   });
 
   app.decorateRequest('region', 'bj');
@@ -45,6 +59,8 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-bce-request-id', request.id);
     request.region = resolveRegion(request.headers.host, deps.regionOfPort(request.socket.localPort));
+    // Throws 400 InvalidURI on bad percent-encoding, which the query parser above had to swallow.
+    parseRawQuery(splitUrl(request.url).query);
   });
 
   registerObservability(app, deps.db);

@@ -130,6 +130,12 @@ describe('request bodies on the BCE API', () => {
     expect(ok(modify)).toEqual({});
     expect(ok(await send('DELETE', `/v1/vpc/${vpcId}`))).toEqual({});
     expectError(await send('GET', `/v1/vpc/${vpcId}`), 404, 'NoSuchObject');
+    // As the Go SDK sends it: a JSON type on a bodiless DELETE.
+    const other = await newVpc();
+    const deleted = await send('DELETE', `/v1/vpc/${other}`, {
+      headers: { 'content-type': 'application/json;charset=utf-8', 'content-length': '0' },
+    });
+    expect(ok(deleted)).toEqual({});
   });
 
   it('checks a Content-MD5: 400 BadDigest when it does not match, accepted when it does', async () => {
@@ -180,15 +186,29 @@ describe('URIs and query parameters on the BCE API', () => {
       ['/v1/vpc', 'marker=%zz'],
       ['/v1/vpc', '%zz=1'],
       ['/v1/vpc', 'maxKeys=%E0%A4%A'],
+      ['/v1/nothing', 'a=%zz'],
+      ['/v2/vpc', '%'],
     ] as const) {
       const answer = await send('GET', path, query === undefined ? {} : { query });
-      console.log('DEBUG', path, query, answer.status, answer.headers, answer.text);
       expect(answer.status, `${path}?${query ?? ''}: ${answer.text}`).toBeGreaterThanOrEqual(400);
       expect(answer.status, `${path}?${query ?? ''}: ${answer.text}`).toBeLessThan(500);
       bceError(answer);
     }
+    // Before any credentials are looked at: the router parses the query first.
+    for (const url of ['/v1/vpc?marker=%zz', '/healthz?%zz', '/nothing?x=%']) {
+      const unsigned = await fetch(`${t.endpoint()}${url}`);
+      expect(unsigned.status, url).toBe(400);
+      expect(((await unsigned.json()) as { code: string }).code).toBe('InvalidURI');
+    }
     // The server is still up.
     expect(ok(await send('GET', '/v1/vpc'))).toHaveProperty('vpcs');
+  });
+
+  it('answers an over-long path segment with a 4xx BCE error', async () => {
+    const answer = await send('GET', `/v1/vpc/vpc-${'a'.repeat(300)}`);
+    expect(answer.status).toBeGreaterThanOrEqual(400);
+    expect(answer.status).toBeLessThan(500);
+    bceError(answer);
   });
 });
 

@@ -71,7 +71,12 @@ describe('subnet API', () => {
 
   it('answers GET /v1/subnet/{id} as {"subnet": …} on the wire', async () => {
     const { subnet, vpcId, credentials } = await accountWithVpc();
-    const { subnetId } = await subnet.createSubnet({ vpcId, name: 's', zoneName: 'cn-bj-a', cidr: '10.0.0.0/24' });
+    const { subnetId } = await subnet.createSubnet({
+      vpcId,
+      name: 's',
+      zoneName: 'cn-bj-a',
+      cidr: '10.0.0.0/24',
+    });
     const raw = await new SignedTransport({ endpoint: t.endpoint(), credentials }).send<{
       subnet: { subnetId: string };
     }>('GET', `/v1/subnet/${subnetId}`);
@@ -97,7 +102,12 @@ describe('subnet API', () => {
   it('places subnets in the primary or a secondary CIDR of the VPC, and nowhere else', async () => {
     const { vpc, subnet, vpcId } = await accountWithVpc();
     await vpc.updateVpc(vpcId, { secondaryCidr: ['10.1.0.0/16'] });
-    const inPrimary = await subnet.createSubnet({ vpcId, name: 'p', zoneName: 'cn-bj-a', cidr: '10.0.0.0/24' });
+    const inPrimary = await subnet.createSubnet({
+      vpcId,
+      name: 'p',
+      zoneName: 'cn-bj-a',
+      cidr: '10.0.0.0/24',
+    });
     const inSecondary = await subnet.createSubnet({
       vpcId,
       name: 's',
@@ -115,7 +125,12 @@ describe('subnet API', () => {
 
   it('refuses a CIDR overlapping a sibling subnet with 409 CidrConflict', async () => {
     const { subnet, vpcId } = await accountWithVpc();
-    const { subnetId } = await subnet.createSubnet({ vpcId, name: 'a', zoneName: 'cn-bj-a', cidr: '10.0.0.0/24' });
+    const { subnetId } = await subnet.createSubnet({
+      vpcId,
+      name: 'a',
+      zoneName: 'cn-bj-a',
+      cidr: '10.0.0.0/24',
+    });
     for (const cidr of ['10.0.0.0/24', '10.0.0.128/25', '10.0.0.0/23']) {
       const error = await refusal(subnet.createSubnet({ vpcId, name: 'b', zoneName: 'cn-bj-b', cidr }));
       expect([error.statusCode, error.code]).toEqual([409, 'CidrConflict']);
@@ -154,7 +169,13 @@ describe('subnet API', () => {
   it('answers 404 NoSuchObject for an unknown VPC or subnet', async () => {
     const { subnet } = await t.newAccount();
     for (const attempt of [
-      () => subnet.createSubnet({ vpcId: 'vpc-000000000000', name: 's', zoneName: 'cn-bj-a', cidr: '10.0.0.0/24' }),
+      () =>
+        subnet.createSubnet({
+          vpcId: 'vpc-000000000000',
+          name: 's',
+          zoneName: 'cn-bj-a',
+          cidr: '10.0.0.0/24',
+        }),
       () => subnet.getSubnet('sbn-000000000000'),
       () => subnet.updateSubnet('sbn-000000000000', { name: 'x' }),
       () => subnet.deleteSubnet('sbn-000000000000'),
@@ -301,7 +322,10 @@ describe('subnet API', () => {
     // PUT without ?modifyAttribute is not an update.
     const transport = new SignedTransport({ endpoint: t.endpoint(), credentials });
     const noFlag = await refusal(
-      transport.send('PUT', `/v1/subnet/${subnetId}`, { query: { clientToken: 'no-flag' }, body: { name: 'x' } }),
+      transport.send('PUT', `/v1/subnet/${subnetId}`, {
+        query: { clientToken: 'no-flag' },
+        body: { name: 'x' },
+      }),
     );
     expect(noFlag.statusCode).toBe(400);
     expect(noFlag.message).toContain('modifyAttribute');
@@ -310,7 +334,12 @@ describe('subnet API', () => {
 
   it('refuses to delete a subnet that is the source of a route rule, then deletes it', async () => {
     const { subnet, route, vpcId } = await accountWithVpc();
-    const { subnetId } = await subnet.createSubnet({ vpcId, name: 's', zoneName: 'cn-bj-a', cidr: '10.0.1.0/24' });
+    const { subnetId } = await subnet.createSubnet({
+      vpcId,
+      name: 's',
+      zoneName: 'cn-bj-a',
+      cidr: '10.0.1.0/24',
+    });
     const spare = await subnet.createSubnet({ vpcId, name: 't', zoneName: 'cn-bj-a', cidr: '10.0.2.0/24' });
     const { routeTableId } = await route.getRouteTable({ vpcId });
     const { routeRuleId } = await route.createRouteRule({
@@ -347,7 +376,11 @@ describe('subnet API', () => {
     const error = await refusal(
       subnet.createSubnet({ vpcId, name: 'q3', zoneName: 'cn-bj-a', cidr: '10.0.9.0/24' }),
     );
-    expect([error.statusCode, error.code, error.reason]).toEqual([413, 'LimitExceeded', 'SubnetQuotaExceeded']);
+    expect([error.statusCode, error.code, error.reason]).toEqual([
+      413,
+      'LimitExceeded',
+      'SubnetQuotaExceeded',
+    ]);
     const other = (await vpc.createVpc({ name: 'other', cidr: '10.1.0.0/16' })).vpcId;
     await expect(
       subnet.createSubnet({ vpcId: other, name: 'fits', zoneName: 'cn-bj-a', cidr: '10.1.0.0/24' }),
@@ -364,7 +397,13 @@ describe('subnet API', () => {
 describe('subnet clientToken idempotency', () => {
   it('answers a retried create with the first subnet and makes no second one', async () => {
     const { subnet, vpcId } = await accountWithVpc();
-    const args = { vpcId, name: 'once', zoneName: 'cn-bj-a', cidr: '10.0.0.0/24', clientToken: 'sbn-token-1' };
+    const args = {
+      vpcId,
+      name: 'once',
+      zoneName: 'cn-bj-a',
+      cidr: '10.0.0.0/24',
+      clientToken: 'sbn-token-1',
+    };
     const first = await subnet.createSubnet(args);
     const again = await subnet.createSubnet({ ...args });
     expect(again.subnetId).toBe(first.subnetId);
@@ -373,9 +412,21 @@ describe('subnet clientToken idempotency', () => {
 
   it('refuses the same token for a different create with 403 IdempotentParameterMismatch', async () => {
     const { subnet, vpcId } = await accountWithVpc();
-    await subnet.createSubnet({ vpcId, name: 'a', zoneName: 'cn-bj-a', cidr: '10.0.0.0/24', clientToken: 'sbn-2' });
+    await subnet.createSubnet({
+      vpcId,
+      name: 'a',
+      zoneName: 'cn-bj-a',
+      cidr: '10.0.0.0/24',
+      clientToken: 'sbn-2',
+    });
     const error = await refusal(
-      subnet.createSubnet({ vpcId, name: 'b', zoneName: 'cn-bj-a', cidr: '10.0.1.0/24', clientToken: 'sbn-2' }),
+      subnet.createSubnet({
+        vpcId,
+        name: 'b',
+        zoneName: 'cn-bj-a',
+        cidr: '10.0.1.0/24',
+        clientToken: 'sbn-2',
+      }),
     );
     expect([error.statusCode, error.code]).toEqual([403, 'IdempotentParameterMismatch']);
     expect((await subnet.listSubnets({ vpcId })).subnets).toHaveLength(1);
@@ -384,17 +435,34 @@ describe('subnet clientToken idempotency', () => {
   it('does not record a refused create, so a corrected retry with the token succeeds', async () => {
     const { subnet, vpcId } = await accountWithVpc();
     const refused = await refusal(
-      subnet.createSubnet({ vpcId, name: 'x', zoneName: 'cn-bj-a', cidr: '10.9.0.0/24', clientToken: 'sbn-3' }),
+      subnet.createSubnet({
+        vpcId,
+        name: 'x',
+        zoneName: 'cn-bj-a',
+        cidr: '10.9.0.0/24',
+        clientToken: 'sbn-3',
+      }),
     );
     expect(refused.reason).toBe('CidrOutsideVpc');
     await expect(
-      subnet.createSubnet({ vpcId, name: 'x', zoneName: 'cn-bj-a', cidr: '10.0.0.0/24', clientToken: 'sbn-3' }),
+      subnet.createSubnet({
+        vpcId,
+        name: 'x',
+        zoneName: 'cn-bj-a',
+        cidr: '10.0.0.0/24',
+        clientToken: 'sbn-3',
+      }),
     ).resolves.toHaveProperty('subnetId');
   });
 
   it('answers a retried delete with success', async () => {
     const { subnet, vpcId } = await accountWithVpc();
-    const { subnetId } = await subnet.createSubnet({ vpcId, name: 'd', zoneName: 'cn-bj-a', cidr: '10.0.0.0/24' });
+    const { subnetId } = await subnet.createSubnet({
+      vpcId,
+      name: 'd',
+      zoneName: 'cn-bj-a',
+      cidr: '10.0.0.0/24',
+    });
     await subnet.deleteSubnet(subnetId, { clientToken: 'sbn-del' });
     await subnet.deleteSubnet(subnetId, { clientToken: 'sbn-del' });
     expect((await refusal(subnet.deleteSubnet(subnetId))).code).toBe('NoSuchObject');
