@@ -10,8 +10,17 @@ const vpcs = new VpcClient(config);
 const subnets = new SubnetClient(config);
 const routes = new RouteClient(config);
 
-const { vpcId } = await vpcs.createVpc({ name: 'getting-started', cidr: '10.10.0.0/16', description: 'first VPC' });
-const { subnetId } = await subnets.createSubnet({ vpcId, name: 'web', zoneName: 'cn-bj-a', cidr: '10.10.1.0/24' });
+const { vpcId } = await vpcs.createVpc({
+  name: 'getting-started',
+  cidr: '10.10.0.0/16',
+  description: 'first VPC',
+});
+const { subnetId } = await subnets.createSubnet({
+  vpcId,
+  name: 'web',
+  zoneName: 'cn-bj-a',
+  cidr: '10.10.1.0/24',
+});
 const { routeTableId } = await routes.getRouteTable({ vpcId });
 await routes.createRouteRule({
   routeTableId,

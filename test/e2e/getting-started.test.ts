@@ -20,6 +20,8 @@ describe('docs/getting-started.md', () => {
     const printed = JSON.parse(result.stdout);
     expect(printed.vpc).toMatchObject({ name: 'getting-started', cidr: '10.10.0.0/16' });
     expect(printed.vpc.subnets).toHaveLength(1);
-    expect(printed.routeRules).toEqual([expect.objectContaining({ destinationAddress: '0.0.0.0/0', nexthopType: 'nat' })]);
+    expect(printed.routeRules).toEqual([
+      expect.objectContaining({ destinationAddress: '0.0.0.0/0', nexthopType: 'nat' }),
+    ]);
   });
 });

@@ -24,11 +24,16 @@ describe('peerlink serve', () => {
     const first = await serve(['--data-dir', dir]);
     const admin = adminFromBanner(first.stderr());
     const credentials = { ak: admin.ak, sk: admin.sk };
-    const created = await new PeerlinkClient({ endpoint: first.endpoint, credentials }).createAccount({ name: 'tenant' });
+    const created = await new PeerlinkClient({ endpoint: first.endpoint, credentials }).createAccount({
+      name: 'tenant',
+    });
     const tenant = { ak: created.accessKeyId, sk: created.secretAccessKey };
     const vpcs = new VpcClient({ endpoint: first.endpoint, credentials: tenant });
     const { vpcId } = await vpcs.createVpc({ name: 'kept', cidr: '10.0.0.0/16' });
-    const { subnetId } = await new SubnetClient({ endpoint: first.endpoint, credentials: tenant }).createSubnet({
+    const { subnetId } = await new SubnetClient({
+      endpoint: first.endpoint,
+      credentials: tenant,
+    }).createSubnet({
       vpcId,
       name: 'kept',
       zoneName: 'cn-bj-a',
@@ -53,10 +58,12 @@ describe('peerlink serve', () => {
       name: 'kept',
       subnets: [expect.objectContaining({ subnetId })],
     });
-    expect((await new RouteClient(after).getRouteTable({ vpcId })).routeRules.map((r) => r.routeRuleId)).toEqual([
-      routeRuleId,
-    ]);
-    expect((await new PeerlinkClient({ endpoint: second.endpoint, credentials }).whoami()).isAdmin).toBe(true);
+    expect(
+      (await new RouteClient(after).getRouteTable({ vpcId })).routeRules.map((r) => r.routeRuleId),
+    ).toEqual([routeRuleId]);
+    expect((await new PeerlinkClient({ endpoint: second.endpoint, credentials }).whoami()).isAdmin).toBe(
+      true,
+    );
   });
 
   it('takes the administrator credentials from PEERLINK_ADMIN_AK / PEERLINK_ADMIN_SK', async () => {
@@ -80,7 +87,9 @@ describe('peerlink serve', () => {
       name: 'in-gz',
       cidr: '10.0.0.0/16',
     });
-    const fromBj = await new VpcClient({ endpoint: server.endpoint, credentials }).getVpc(vpcId).catch((e) => e);
+    const fromBj = await new VpcClient({ endpoint: server.endpoint, credentials })
+      .getVpc(vpcId)
+      .catch((e) => e);
     expect(fromBj).toBeInstanceOf(BceServiceError);
     expect((fromBj as BceServiceError).code).toBe('NoSuchObject');
   });
@@ -106,12 +115,23 @@ describe('peerlink accounts', () => {
     expect(listed.stdout).toMatch(/ACCOUNTID\s+NAME\s+ADMIN/);
     expect(listed.stdout).toContain('team-a');
 
-    const key = JSON.parse((await runCli(['accounts', 'keys', 'create', account.accountId, '-o', 'json'], env)).stdout);
-    const keys = JSON.parse((await runCli(['accounts', 'keys', 'list', account.accountId, '-o', 'json'], env)).stdout);
-    expect(keys.keys.map((k: { accessKeyId: string }) => k.accessKeyId)).toEqual([account.accessKeyId, key.accessKeyId]);
+    const key = JSON.parse(
+      (await runCli(['accounts', 'keys', 'create', account.accountId, '-o', 'json'], env)).stdout,
+    );
+    const keys = JSON.parse(
+      (await runCli(['accounts', 'keys', 'list', account.accountId, '-o', 'json'], env)).stdout,
+    );
+    expect(keys.keys.map((k: { accessKeyId: string }) => k.accessKeyId)).toEqual([
+      account.accessKeyId,
+      key.accessKeyId,
+    ]);
     expect(JSON.stringify(keys)).not.toContain(key.secretAccessKey);
 
-    const denied = await runCli(['accounts', 'list'], { ...env, PEERLINK_AK: account.accessKeyId, PEERLINK_SK: account.secretAccessKey });
+    const denied = await runCli(['accounts', 'list'], {
+      ...env,
+      PEERLINK_AK: account.accessKeyId,
+      PEERLINK_SK: account.secretAccessKey,
+    });
     expect(denied.code).not.toBe(0);
     expect(denied.stderr).toContain('administrator');
   });

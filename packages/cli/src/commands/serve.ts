@@ -15,7 +15,10 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-function flagOverrides(flags: ServeFlags, parseRegionPorts: (source: string, text: string) => Record<string, number>): ConfigOverrides {
+function flagOverrides(
+  flags: ServeFlags,
+  parseRegionPorts: (source: string, text: string) => Record<string, number>,
+): ConfigOverrides {
   const overrides: Record<string, unknown> = {};
   if (flags.dataDir !== undefined) overrides.dataDir = flags.dataDir;
   if (flags.host !== undefined) overrides.host = flags.host;

@@ -54,10 +54,18 @@ describe('runIdempotent', () => {
   it('keeps no record when the effect fails, and rolls the effect back with it', async () => {
     await expect(
       db.transaction().execute((tx) =>
-        runIdempotent(tx, { accountId: 'acct', operation: 'Failing', now: 1 }, { token: 't4', fingerprint: 'f' }, async () => {
-          await tx.insertInto('accounts').values({ id: 'ghost', name: 'ghost', is_admin: 0, created_at: 1 }).execute();
-          throw new Error('refused');
-        }),
+        runIdempotent(
+          tx,
+          { accountId: 'acct', operation: 'Failing', now: 1 },
+          { token: 't4', fingerprint: 'f' },
+          async () => {
+            await tx
+              .insertInto('accounts')
+              .values({ id: 'ghost', name: 'ghost', is_admin: 0, created_at: 1 })
+              .execute();
+            throw new Error('refused');
+          },
+        ),
       ),
     ).rejects.toThrow('refused');
     expect(await db.selectFrom('accounts').where('id', '=', 'ghost').selectAll().execute()).toEqual([]);

@@ -1,9 +1,9 @@
 import { Writable } from 'node:stream';
+import { VpcClient } from '@peerlink/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../config.js';
 import { type RunningServer, startServer } from '../server.js';
 import { tempDataDir } from '../testing/harness.js';
-import { VpcClient } from '@peerlink/sdk';
 
 const lines: Record<string, unknown>[] = [];
 const logStream = new Writable({
@@ -16,7 +16,10 @@ const logStream = new Writable({
 let server: RunningServer;
 let endpoint: string;
 beforeAll(async () => {
-  server = await startServer(resolveConfig({ flags: { dataDir: tempDataDir(), port: 0, logLevel: 'info' } }), { logStream });
+  server = await startServer(
+    resolveConfig({ flags: { dataDir: tempDataDir(), port: 0, logLevel: 'info' } }),
+    { logStream },
+  );
   endpoint = server.endpoints.bj!;
 });
 afterAll(() => server.close());
@@ -30,7 +33,10 @@ describe('operations endpoints and request logs', () => {
 
   it('counts requests by route and status in /metrics', async () => {
     const admin = server.createdAdmin!;
-    const vpcs = new VpcClient({ endpoint, credentials: { ak: admin.accessKeyId, sk: admin.secretAccessKey } });
+    const vpcs = new VpcClient({
+      endpoint,
+      credentials: { ak: admin.accessKeyId, sk: admin.secretAccessKey },
+    });
     await vpcs.listVpcs();
     await vpcs.listVpcs();
     await fetch(`${endpoint}/v1/vpc`);
@@ -47,6 +53,12 @@ describe('operations endpoints and request logs', () => {
     await new Promise((resolve) => setImmediate(resolve));
     const mine = lines.filter((line) => line.requestId === requestId);
     expect(mine).toHaveLength(1);
-    expect(mine[0]).toMatchObject({ msg: 'request', method: 'GET', url: '/v1/vpc', status: 403, region: 'bj' });
+    expect(mine[0]).toMatchObject({
+      msg: 'request',
+      method: 'GET',
+      url: '/v1/vpc',
+      status: 403,
+      region: 'bj',
+    });
   });
 });

@@ -60,7 +60,8 @@ export async function signedRequest(input: SignedRequestInput): Promise<SignedRe
   }
   const headers: Record<string, string> = { ...signed, ...input.headers, authorization };
   const hasLength = Object.keys(headers).some((name) => name.toLowerCase() === 'content-length');
-  if (input.body !== undefined && !hasLength) headers['content-length'] = String(Buffer.byteLength(input.body));
+  if (input.body !== undefined && !hasLength)
+    headers['content-length'] = String(Buffer.byteLength(input.body));
 
   return new Promise((resolve, reject) => {
     let answered = false;

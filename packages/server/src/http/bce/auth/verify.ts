@@ -76,7 +76,10 @@ export interface VerifyOptions<K extends { secretAccessKey: string }> {
   findKey: (accessKeyId: string) => Promise<K | undefined>;
 }
 
-/** Verifies a bce-auth-v1 signature (reference §5.3); answers the signing key or throws BCE errors. */
+/**
+ * Verifies a bce-auth-v1 signature in the order of reference §5.3 (format, key, time, signature);
+ * answers the signing key or throws BCE errors.
+ */
 export async function verifyBceRequest<K extends { secretAccessKey: string }>(
   request: VerifiableRequest,
   options: VerifyOptions<K>,
@@ -86,6 +89,10 @@ export async function verifyBceRequest<K extends { secretAccessKey: string }>(
     throw new HttpError(403, 'AccessDenied', 'the request carries no Authorization header');
   }
   const auth = parseAuthorization(header);
+  const key = await options.findKey(auth.accessKeyId);
+  if (key === undefined) {
+    throw new HttpError(403, 'InvalidAccessKeyId', `access key id ${auth.accessKeyId} does not exist`);
+  }
   const skewMs = options.clockSkewSeconds * 1000;
   if (options.now > auth.timestampMs + auth.expirationSeconds * 1000) {
     throw new HttpError(
@@ -105,10 +112,6 @@ export async function verifyBceRequest<K extends { secretAccessKey: string }>(
       'RequestTimeTooSkewed',
       'the request date differs too much from the server time',
     );
-  }
-  const key = await options.findKey(auth.accessKeyId);
-  if (key === undefined) {
-    throw new HttpError(403, 'InvalidAccessKeyId', `access key id ${auth.accessKeyId} does not exist`);
   }
   const prefix = `bce-auth-v1/${auth.accessKeyId}/${auth.timestamp}/${auth.expirationSeconds}`;
   const expected = signature(
