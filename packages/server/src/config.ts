@@ -22,6 +22,14 @@ export interface Config {
   bodyLimitBytes: number;
   /** How far a signature's timestamp may lie in the future, or a request's date from the server's. */
   clockSkewSeconds: number;
+  /** Duration of each asynchronous peer connection step (creating, starting, updating, deleting, DNS). */
+  peerConnStepMs: number;
+  /** How long a deleted peer connection stays readable (status `deleted`) before it is purged. */
+  peerConnRetentionMs: number;
+  /** How often the reconciler looks for due work. */
+  reconcileIntervalMs: number;
+  /** Serve /api/v1/_test/clock and /api/v1/_test/reset, with business time that can be moved. */
+  testClock: boolean;
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -34,6 +42,10 @@ export const DEFAULT_CONFIG: Config = {
   quotas: DEFAULT_QUOTAS,
   bodyLimitBytes: 1024 * 1024,
   clockSkewSeconds: 900,
+  peerConnStepMs: 500,
+  peerConnRetentionMs: 60 * 60 * 1000,
+  reconcileIntervalMs: 250,
+  testClock: false,
 };
 
 const LogLevel = Type.Union(
@@ -56,12 +68,22 @@ const PartialConfig = Type.Object(
     adminSecretAccessKey: Type.String(),
     quotas: Type.Partial(
       Type.Object(
-        { vpcsPerRegion: Positive, subnetsPerVpc: Positive, routeRulesPerTable: Positive },
+        {
+          vpcsPerRegion: Positive,
+          subnetsPerVpc: Positive,
+          routeRulesPerTable: Positive,
+          peerConnsPerVpc: Positive,
+          peerConnsPerAccount: Positive,
+        },
         { additionalProperties: false },
       ),
     ),
     bodyLimitBytes: Positive,
     clockSkewSeconds: Positive,
+    peerConnStepMs: Type.Integer({ minimum: 0 }),
+    peerConnRetentionMs: Type.Integer({ minimum: 0 }),
+    reconcileIntervalMs: Positive,
+    testClock: Type.Boolean(),
   },
   { additionalProperties: false },
 );
@@ -112,6 +134,10 @@ export function overridesFromEnv(env: NodeJS.ProcessEnv): ConfigOverrides {
   set('masterKey', text('PEERLINK_MASTER_KEY'));
   set('adminAccessKeyId', text('PEERLINK_ADMIN_AK'));
   set('adminSecretAccessKey', text('PEERLINK_ADMIN_SK'));
+  const testClock = text('PEERLINK_TEST_CLOCK');
+  set('testClock', testClock && ['1', 'true', 'yes', 'on'].includes(testClock.toLowerCase()));
+  const stepMs = text('PEERLINK_PEERCONN_STEP_MS');
+  set('peerConnStepMs', stepMs && parseInteger('PEERLINK_PEERCONN_STEP_MS', stepMs));
   return checkOverrides('environment', o);
 }
 

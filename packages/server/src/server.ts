@@ -3,10 +3,11 @@ import type { AddressInfo } from 'node:net';
 import pino, { type DestinationStream } from 'pino';
 import type { NewCredentials } from './app/accounts.js';
 import { createApplication } from './app/application.js';
-import { type Clock, systemClock } from './clock.js';
+import { type Clock, systemClock, TestClock } from './clock.js';
 import type { Config } from './config.js';
 import type { Region } from './domain/regions.js';
 import { buildHttpApp } from './http/app.js';
+import { Reconciler } from './reconciler/reconciler.js';
 import { openSqlite } from './store/database.js';
 import { SecretBox } from './store/secret-box.js';
 
@@ -15,11 +16,16 @@ export interface RunningServer {
   endpoints: Partial<Record<Region, string>>;
   /** Set on the first start of an empty data directory: the administrator's one-time credentials. */
   createdAdmin?: NewCredentials;
+  /** Runs due work now until nothing is left (tests use it after moving their clock). */
+  reconcile(): Promise<number>;
   close(): Promise<void>;
 }
 
 export interface StartOptions {
+  /** Business time (timeouts, expiry, timestamps); the system clock by default. */
   clock?: Clock;
+  /** Time for signature checks; the system clock by default. */
+  authClock?: Clock;
   /** Where JSON logs go; standard output by default. */
   logStream?: DestinationStream;
 }
@@ -46,14 +52,24 @@ function closeServer(server: Server): Promise<void> {
  * configured region: the main port for `config.region`, one more listener per `regionPorts` entry.
  */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
-  const clock = options.clock ?? systemClock;
+  const baseClock = options.clock ?? systemClock;
+  const testClock = config.testClock ? new TestClock(baseClock) : undefined;
+  const clock = testClock ?? baseClock;
   const logger = pino(
     { level: config.logLevel, base: { service: 'peerlink' } },
     options.logStream ?? process.stdout,
   );
   const db = await openSqlite(config.dataDir);
   const box = SecretBox.open(config.dataDir, config.masterKey);
-  const application = createApplication({ db, clock, box, quotas: config.quotas });
+  const application = createApplication({
+    db,
+    clock,
+    box,
+    quotas: config.quotas,
+    timings: { stepMs: config.peerConnStepMs, deletedRetentionMs: config.peerConnRetentionMs },
+  });
+  const reconciler = new Reconciler(application.reconcileTasks, config.reconcileIntervalMs, logger);
+  application.peerConns.onDueWork = () => reconciler.poke();
 
   const configuredAdmin =
     config.adminAccessKeyId && config.adminSecretAccessKey
@@ -70,6 +86,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     bodyLimitBytes: config.bodyLimitBytes,
     clockSkewSeconds: config.clockSkewSeconds,
     regionOfPort: (port) => (port !== undefined && regionByPort.get(port)) || config.region,
+    authClock: options.authClock ?? systemClock,
+    testClock,
+    reconciler,
   });
   await app.ready();
 
@@ -93,16 +112,19 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     await db.destroy();
     throw error;
   }
-  logger.info({ endpoints, dataDir: config.dataDir }, 'peerlink serving');
+  reconciler.start();
+  logger.info({ endpoints, dataDir: config.dataDir, testClock: config.testClock }, 'peerlink serving');
 
   let closing: Promise<void> | undefined;
   return {
     endpoints,
     ...(createdAdmin ? { createdAdmin } : {}),
+    reconcile: () => reconciler.drain(),
     close: () => {
       closing ??= (async () => {
         await Promise.all(extraServers.map(closeServer));
         await app.close();
+        await reconciler.stop();
         await db.destroy();
       })();
       return closing;

@@ -9,6 +9,7 @@ interface ServeFlags {
   region?: string;
   regionPort: string[];
   logLevel?: string;
+  testClock?: boolean;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -30,6 +31,7 @@ function flagOverrides(
   if (flags.regionPort.length > 0)
     overrides.regionPorts = parseRegionPorts('--region-port', flags.regionPort.join(','));
   if (flags.logLevel !== undefined) overrides.logLevel = flags.logLevel;
+  if (flags.testClock) overrides.testClock = true;
   return overrides as ConfigOverrides;
 }
 
@@ -43,6 +45,7 @@ export function registerServeCommand(program: Command): void {
     .option('--port <port>', 'port of the default region (default 8080)')
     .option('--region <region>', 'region served on --port (default bj)')
     .option('--region-port <region=port>', 'serve another region on its own port (repeatable)', collect, [])
+    .option('--test-clock', 'serve /api/v1/_test/clock and /api/v1/_test/reset (business time you can move)')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (default info)')
     .action(async (flags: ServeFlags) => {
       // Loaded here so that client commands start without the server's dependencies.

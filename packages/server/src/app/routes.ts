@@ -1,6 +1,8 @@
 import type { Clock } from '../clock.js';
-import { badRequest, noSuchObject } from '../domain/errors.js';
+import { noSuchObject } from '../domain/errors.js';
 import { type Page, type PageRequest, toPage } from '../domain/pagination.js';
+import { endOf, otherRole } from '../domain/peerconn/model.js';
+import { checkPeerConnRoute, type PeerConnRouteTarget } from '../domain/peerconn/route-target.js';
 import {
   checkRouteRule,
   checkRouteRuleQuota,
@@ -9,7 +11,9 @@ import {
   type RouteTable,
   type RouteTableFacts,
 } from '../domain/route.js';
+import { vpcBlocks } from '../domain/vpc.js';
 import type { Db, Executor } from '../store/database.js';
+import { findPeerConnByInterface } from '../store/repositories/peer-conns.js';
 import {
   deleteRouteRuleRow,
   findRouteRule,
@@ -20,6 +24,7 @@ import {
   saveRouteRule,
 } from '../store/repositories/routes.js';
 import { subnetsOfVpc } from '../store/repositories/subnets.js';
+import { findVpcAnyOwner } from '../store/repositories/vpcs.js';
 import type { Caller, IdempotencyInput } from './caller.js';
 import { runIdempotent } from './idempotency.js';
 import type { IdGenerator } from './ids.js';
@@ -55,7 +60,7 @@ export class RouteService {
         async () => {
           const table = await this.requireTable(tx, caller, { routeTableId: command.routeTableId });
           const rules = await rulesOfTable(tx, table.id);
-          const checked = checkRouteRule(command, await this.facts(tx, caller, table, rules));
+          const checked = checkRouteRule(command, await this.facts(tx, caller, table, rules, command));
           checkRouteRuleQuota(rules.length, this.quotas.routeRulesPerTable);
           const rule: RouteRule = {
             id: this.ids.next('rr'),
@@ -103,7 +108,10 @@ export class RouteService {
               nexthopType: rule.nexthopType,
               description: command.description ?? rule.description,
             },
-            await this.facts(tx, caller, table, others),
+            await this.facts(tx, caller, table, others, {
+              nexthopType: rule.nexthopType,
+              nexthopId: command.nexthopId ?? rule.nexthopId,
+            }),
           );
           await saveRouteRule(tx, { ...rule, ...checked, description: checked.description ?? '' });
           return {};
@@ -133,19 +141,30 @@ export class RouteService {
     caller: Caller,
     table: RouteTable,
     otherRules: RouteRule[],
+    nexthop: { nexthopType: string; nexthopId: string },
   ): Promise<RouteTableFacts> {
     const vpc = await requireVpc(db, caller, table.vpcId);
+    const target =
+      nexthop.nexthopType === 'peerConn' ? await this.peerConnTarget(db, nexthop.nexthopId) : undefined;
     return {
       vpc,
       subnets: await subnetsOfVpc(db, vpc.id),
       otherRules,
-      checkPeerConnNexthop: (nexthopId) => {
-        // Peer connections arrive with their own issue; until then no interface can exist.
-        throw badRequest(
-          'PeerConnInterfaceNotFound',
-          `no active peer connection interface ${nexthopId} in VPC ${vpc.id}`,
-        );
-      },
+      checkPeerConnNexthop: (nexthopId, destination) =>
+        checkPeerConnRoute(target, vpc.id, nexthopId, destination),
+    };
+  }
+
+  private async peerConnTarget(db: Executor, ifId: string): Promise<PeerConnRouteTarget | undefined> {
+    const found = await findPeerConnByInterface(db, ifId);
+    if (!found) return undefined;
+    const { conn, role } = found;
+    const peerVpc = await findVpcAnyOwner(db, endOf(conn, otherRole(role)).vpcId);
+    return {
+      peerConnId: conn.id,
+      status: conn.status,
+      localVpcId: endOf(conn, role).vpcId,
+      peerBlocks: peerVpc ? vpcBlocks(peerVpc) : [],
     };
   }
 

@@ -11,6 +11,7 @@ import {
   type Vpc,
 } from '../domain/vpc.js';
 import type { Db } from '../store/database.js';
+import { countUndeletedOfVpc } from '../store/repositories/peer-conns.js';
 import {
   deleteRouteTableOfVpc,
   findRouteTable,
@@ -116,7 +117,7 @@ export class VpcService {
         checkVpcDeletable(vpc, {
           subnets: (await subnetsOfVpc(tx, vpc.id)).length,
           customRouteRules: table ? (await rulesOfTable(tx, table.id)).length : 0,
-          peerConns: 0,
+          peerConns: await countUndeletedOfVpc(tx, vpc.id),
         });
         await deleteRouteTableOfVpc(tx, vpc.id);
         await deleteVpcRow(tx, vpc.id);

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Application } from '../app/application.js';
-import type { Clock } from '../clock.js';
+import type { Clock, TestClock } from '../clock.js';
 import type { Region } from '../domain/regions.js';
+import type { Reconciler } from '../reconciler/reconciler.js';
 import type { Db } from '../store/database.js';
 import { accountRoutes } from './api/routes/accounts.js';
+import { peerConnEventRoutes } from './api/routes/peer-conn-events.js';
+import { testClockRoutes } from './api/routes/test-clock.js';
 import { registerAuthentication } from './authenticate.js';
 import { BCE_ROUTES } from './bce/routes/index.js';
 import { HttpError, toHttpError } from './errors.js';
@@ -23,6 +26,10 @@ export interface HttpAppDeps {
   clockSkewSeconds: number;
   /** Region of the listener that accepted a connection, by local port; filled in as listeners start. */
   regionOfPort: (port: number | undefined) => Region;
+  /** Wall time for signature checks: business time may be moved by the test clock, this never is. */
+  authClock: Clock;
+  testClock: TestClock | undefined;
+  reconciler: Reconciler;
 }
 
 export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
@@ -64,7 +71,7 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
   });
 
   registerObservability(app, deps.db);
-  registerAuthentication(app, deps);
+  registerAuthentication(app, { ...deps, clock: deps.authClock });
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done) => {
@@ -83,6 +90,8 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
 
   for (const register of BCE_ROUTES) register(app, deps);
   accountRoutes(app, deps);
+  peerConnEventRoutes(app, deps);
+  testClockRoutes(app, deps);
 
   app.setErrorHandler((error, request, reply) => {
     const httpError = toHttpError(error);

@@ -77,6 +77,51 @@ export interface IdempotencyKeysTable {
   last_used_at: number;
 }
 
+export interface PeerConnsTable {
+  id: string;
+  status: string;
+  next_status: string | null;
+  status_due_at: number | null;
+  bandwidth_mbps: number;
+  payment_timing: string;
+  reservation_months: number | null;
+  expires_at: number | null;
+  consult_deadline: number | null;
+  delete_protect: number;
+  tags: string;
+  created_at: number;
+  deleted_at: number | null;
+  initiator_account_id: string;
+  pair_key: string | null;
+  next_due_at: number | null;
+}
+
+export interface PeerConnEndsTable {
+  peer_conn_id: string;
+  /** 0 for the initiator, 1 for the acceptor: the listing order. */
+  end_index: number;
+  role: string;
+  account_id: string;
+  region: string;
+  vpc_id: string;
+  if_id: string;
+  if_name: string;
+  description: string;
+  dns_status: string;
+  dns_due_at: number | null;
+}
+
+export interface PeerConnEventsTable {
+  id: string;
+  peer_conn_id: string;
+  at: number;
+  actor: string;
+  action: string;
+  from_status: string;
+  to_status: string;
+  detail: string | null;
+}
+
 export interface Database {
   accounts: AccountsTable;
   access_keys: AccessKeysTable;
@@ -85,4 +130,7 @@ export interface Database {
   route_tables: RouteTablesTable;
   route_rules: RouteRulesTable;
   idempotency_keys: IdempotencyKeysTable;
+  peer_conns: PeerConnsTable;
+  peer_conn_ends: PeerConnEndsTable;
+  peer_conn_events: PeerConnEventsTable;
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import {
   type ClientConfig,
   type Credentials,
+  PeerConnClient,
   PeerlinkClient,
   RouteClient,
   SubnetClient,
@@ -41,7 +42,10 @@ export interface TestServer {
     subnet: SubnetClient;
     route: RouteClient;
     peerlink: PeerlinkClient;
+    peerConn: PeerConnClient;
   };
+  /** Runs the reconciler until nothing is due (after moving a manual clock). */
+  reconcile(): Promise<number>;
   /** A new ordinary account and clients for it. */
   newAccount(
     region?: Region,
@@ -55,7 +59,7 @@ export function tempDataDir(): string {
 
 /** A real server on loopback ports with a fresh data directory: bj on one port, gz on another. */
 export async function startTestServer(
-  options: { overrides?: ConfigOverrides; clock?: Clock; dataDir?: string } = {},
+  options: { overrides?: ConfigOverrides; clock?: Clock; authClock?: Clock; dataDir?: string } = {},
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? tempDataDir();
   const config = resolveConfig({
@@ -68,7 +72,10 @@ export async function startTestServer(
       ...options.overrides,
     },
   });
-  const server = await startServer(config, options.clock ? { clock: options.clock } : {});
+  const server = await startServer(config, {
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.authClock ? { authClock: options.authClock } : {}),
+  });
   if (!server.createdAdmin) throw new Error('the test data directory was not empty');
   const admin = server.createdAdmin;
   const endpoint = (region: Region = 'bj') => {
@@ -83,6 +90,7 @@ export async function startTestServer(
       subnet: new SubnetClient(config),
       route: new RouteClient(config),
       peerlink: new PeerlinkClient(config),
+      peerConn: new PeerConnClient(config),
     };
   };
   const adminClient = clients({ ak: admin.accessKeyId, sk: admin.secretAccessKey }).peerlink;
@@ -97,6 +105,7 @@ export async function startTestServer(
       const credentials = { ak: created.accessKeyId, sk: created.secretAccessKey };
       return { credentials, accountId: created.accountId, ...clients(credentials, region) };
     },
+    reconcile: () => server.reconcile(),
     close: () => server.close(),
   };
 }

@@ -1,4 +1,6 @@
+import type { PeerConnView } from '../../app/peer-conns.js';
 import type { Page } from '../../domain/pagination.js';
+import { endOf, otherRole } from '../../domain/peerconn/model.js';
 import type { RouteRule, RouteTable } from '../../domain/route.js';
 import { availableIps, type Subnet } from '../../domain/subnet.js';
 import type { Vpc } from '../../domain/vpc.js';
@@ -70,5 +72,34 @@ export function pageWire<T, W>(page: Page<T>, itemsKey: string, toWire: (item: T
     ...(page.nextMarker !== undefined ? { nextMarker: page.nextMarker } : {}),
     maxKeys: page.maxKeys,
     [itemsKey]: page.items.map(toWire),
+  };
+}
+
+/**
+ * A peer connection as one end sees it: `local*` is that end, `peer*` the other, mirrored for the
+ * other end. `bandwidthInMbps` is the SDKs' spelling (the docs' `bandwithInMbp` is a typo).
+ */
+export function peerConnWire({ conn, role }: PeerConnView) {
+  const local = endOf(conn, role);
+  const peer = endOf(conn, otherRole(role));
+  return {
+    peerConnId: conn.id,
+    role,
+    status: conn.status,
+    bandwidthInMbps: conn.bandwidthInMbps,
+    description: local.description,
+    localIfId: local.ifId,
+    localIfName: local.ifName,
+    localVpcId: local.vpcId,
+    localRegion: local.region,
+    peerVpcId: peer.vpcId,
+    peerRegion: peer.region,
+    peerAccountId: peer.accountId,
+    paymentTiming: conn.paymentTiming,
+    dnsStatus: local.dnsStatus,
+    createdTime: bceTime(conn.createdAt),
+    expiredTime: conn.expiresAt !== null ? bceTime(conn.expiresAt) : '',
+    tags: conn.tags,
+    deleteProtect: conn.deleteProtect,
   };
 }

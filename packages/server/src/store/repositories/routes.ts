@@ -137,3 +137,13 @@ export async function pageRulesOfTable(
   if (page.marker) query = query.where('id', '>=', page.marker);
   return (await query.execute()).map(toRule);
 }
+
+/** Routes through a peer connection's interfaces go when the connection is released. */
+export async function deleteRouteRulesByNexthop(db: Executor, nexthopIds: string[]): Promise<number> {
+  const result = await db
+    .deleteFrom('route_rules')
+    .where('nexthop_type', '=', 'peerConn')
+    .where('nexthop_id', 'in', nexthopIds)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

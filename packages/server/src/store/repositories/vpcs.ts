@@ -94,3 +94,9 @@ export async function listVpcs(
   if (filter.vpcIds) query = query.where('id', 'in', filter.vpcIds);
   return (await query.execute()).map(toVpc);
 }
+
+/** A VPC whatever its owner: for rules that span accounts, such as what a VPC is peered with. */
+export async function findVpcAnyOwner(db: Executor, id: string): Promise<Vpc | undefined> {
+  const row = await db.selectFrom('vpcs').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toVpc(row);
+}

@@ -34,7 +34,7 @@ let host: string;
 let account: Awaited<ReturnType<TestServer['newAccount']>>;
 
 beforeAll(async () => {
-  t = await startTestServer({ clock });
+  t = await startTestServer({ clock, authClock: clock });
   port = Number(new URL(t.endpoint()).port);
   host = `127.0.0.1:${port}`;
   account = await t.newAccount();

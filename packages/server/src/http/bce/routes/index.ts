@@ -1,4 +1,10 @@
 import type { RouteRegistration } from '../../route-registration.js';
+import { peerConnActions } from './peerconn/actions.js';
+import { createPeerConn } from './peerconn/create.js';
+import { switchPeerConnDeleteProtect } from './peerconn/delete-protect.js';
+import { getPeerConn } from './peerconn/get.js';
+import { listPeerConns } from './peerconn/list.js';
+import { releasePeerConn } from './peerconn/release.js';
 import { createRouteRule } from './route/create-rule.js';
 import { deleteRouteRule } from './route/delete-rule.js';
 import { getRouteTable } from './route/get-table.js';
@@ -34,4 +40,10 @@ export const BCE_ROUTES: RouteRegistration[] = [
   listRouteRules,
   updateRouteRule,
   deleteRouteRule,
+  createPeerConn,
+  listPeerConns,
+  getPeerConn,
+  peerConnActions,
+  releasePeerConn,
+  switchPeerConnDeleteProtect,
 ];

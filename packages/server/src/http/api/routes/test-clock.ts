@@ -1,0 +1,70 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { TestClock } from '../../../clock.js';
+import type { Reconciler } from '../../../reconciler/reconciler.js';
+import type { Db } from '../../../store/database.js';
+import { deleteAllResources } from '../../../store/reset.js';
+import { bodySchema, parseBody } from '../../bce/input.js';
+import { HttpError } from '../../errors.js';
+import { requireAdmin } from '../admin.js';
+
+const MoveClock = bodySchema(
+  Type.Object({
+    advanceMs: Type.Optional(Type.Integer({ minimum: 0 })),
+    advanceSeconds: Type.Optional(Type.Integer({ minimum: 0 })),
+    set: Type.Optional(Type.String()),
+  }),
+);
+
+export interface TestApiDeps {
+  testClock: TestClock | undefined;
+  reconciler: Reconciler;
+  db: Db;
+}
+
+/**
+ * `--test-clock` only: read and move business time, and wipe every resource. Moving time runs the
+ * reconciler until nothing is due, so the answer already reflects timeouts and expiries.
+ */
+export function testClockRoutes(app: FastifyInstance, deps: TestApiDeps): void {
+  const enabled = (request: FastifyRequest): TestClock => {
+    requireAdmin(request);
+    if (!deps.testClock) {
+      throw new HttpError(
+        403,
+        'TestClockDisabled',
+        'the test API is off; start the server with --test-clock',
+      );
+    }
+    return deps.testClock;
+  };
+  const state = (clock: TestClock) => ({ now: new Date(clock.now()).toISOString(), offsetMs: clock.offset });
+
+  app.get('/api/v1/_test/clock', async (request) => state(enabled(request)));
+
+  app.post('/api/v1/_test/clock', async (request) => {
+    const clock = enabled(request);
+    const body = parseBody(MoveClock, request.body);
+    const moves = [body.advanceMs, body.advanceSeconds, body.set].filter((move) => move !== undefined);
+    if (moves.length !== 1)
+      throw new HttpError(400, 'BadRequest', 'give exactly one of advanceMs, advanceSeconds or set');
+    if (body.set !== undefined) {
+      const target = Date.parse(body.set);
+      if (Number.isNaN(target))
+        throw new HttpError(400, 'BadRequest', `set "${body.set}" is not an ISO 8601 time`);
+      clock.set(target);
+    } else {
+      clock.advance(body.advanceMs ?? (body.advanceSeconds ?? 0) * 1000);
+    }
+    const handled = await deps.reconciler.drain();
+    return { ...state(clock), reconciled: handled };
+  });
+
+  app.post('/api/v1/_test/reset', async (request) => {
+    const clock = enabled(request);
+    await deps.reconciler.drain();
+    await deleteAllResources(deps.db);
+    clock.reset();
+    return state(clock);
+  });
+}

@@ -1,0 +1,20 @@
+import type { Db } from './database.js';
+
+/** Tables of resources, children first; accounts and keys are kept so that callers stay signed in. */
+const RESOURCE_TABLES = [
+  'peer_conn_events',
+  'peer_conn_ends',
+  'peer_conns',
+  'route_rules',
+  'route_tables',
+  'subnets',
+  'vpcs',
+  'idempotency_keys',
+] as const;
+
+/** Empties every resource table in one transaction (the test API's reset). */
+export async function deleteAllResources(db: Db): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    for (const table of RESOURCE_TABLES) await tx.deleteFrom(table).execute();
+  });
+}
