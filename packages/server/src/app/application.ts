@@ -44,7 +44,7 @@ export function createApplication(deps: {
     accounts: new AccountService(deps.db, deps.clock, deps.box),
     vpcs: new VpcService(deps.db, deps.clock, ids, deps.quotas),
     subnets: new SubnetService(deps.db, deps.clock, ids, deps.quotas),
-    routes: new RouteService(deps.db, deps.clock, ids, deps.quotas),
+    routes: new RouteService(deps.db, deps.clock, ids, deps.quotas, timings),
     peerConns,
     reconcileTasks: [
       { name: 'peer-connections', run: () => peerConns.reconcileDue() },

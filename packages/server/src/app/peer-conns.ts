@@ -37,6 +37,7 @@ import { findAccount } from '../store/repositories/accounts.js';
 import {
   countLiveInitiatedBy,
   duePeerConnIds,
+  duePeerConnIdsTouching,
   type EndMarker,
   findPeerConn,
   insertPeerConn,
@@ -114,6 +115,11 @@ export class PeerConnService {
             `VPC ${input.peerVpcId} of account ${peerAccountId} does not exist in region ${input.peerRegion}`,
           );
         }
+        // The pair and quota checks read stored rows: first bring the connections they read up to
+        // `now`, as reads do, so a request that has timed out frees its VPC pair and quota at once.
+        const touching = { vpcIds: [localVpc.id, peerVpc.id], initiatorAccountId: caller.accountId };
+        for (const id of await duePeerConnIdsTouching(tx, now, touching))
+          await this.advanceStored(tx, id, now);
         const outcome = createPeerConn(input, {
           id: this.ids.next('peerconn'),
           initiatorIfId: this.ids.next('qpif'),
@@ -252,19 +258,22 @@ export class PeerConnService {
     const now = this.clock.now();
     const ids = await duePeerConnIds(this.db, now, limit);
     for (const id of ids) {
-      await this.db.transaction().execute(async (tx) => {
-        const conn = await findPeerConn(tx, id);
-        if (!conn) return;
-        const advanced = advancePeerConn(conn, now, this.timings);
-        if (advanced.purge) {
-          await purgePeerConn(tx, id);
-          return;
-        }
-        await savePeerConn(tx, advanced.conn, this.timings);
-        await this.record(tx, id, advanced.events);
-      });
+      await this.db.transaction().execute((tx) => this.advanceStored(tx, id, now));
     }
     return ids.length;
+  }
+
+  /** Re-reads one stored connection and saves it as of `now`, or purges it once its retention is over. */
+  private async advanceStored(tx: Tx, id: string, now: number): Promise<void> {
+    const conn = await findPeerConn(tx, id);
+    if (!conn) return;
+    const advanced = advancePeerConn(conn, now, this.timings);
+    if (advanced.purge) {
+      await purgePeerConn(tx, id);
+      return;
+    }
+    await savePeerConn(tx, advanced.conn, this.timings);
+    await this.record(tx, id, advanced.events);
   }
 
   private async operate(

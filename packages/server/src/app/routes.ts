@@ -1,7 +1,8 @@
 import type { Clock } from '../clock.js';
 import { noSuchObject } from '../domain/errors.js';
 import { type Page, type PageRequest, toPage } from '../domain/pagination.js';
-import { endOf, otherRole } from '../domain/peerconn/model.js';
+import { advancePeerConn } from '../domain/peerconn/advance.js';
+import { endOf, otherRole, type PeerConnTimings } from '../domain/peerconn/model.js';
 import { checkPeerConnRoute, type PeerConnRouteTarget } from '../domain/peerconn/route-target.js';
 import {
   checkRouteRule,
@@ -39,6 +40,8 @@ export class RouteService {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly quotas: Quotas,
+    /** Only to read a connection's status as of now (the step durations themselves are stored). */
+    private readonly peerConnTimings: PeerConnTimings,
   ) {}
 
   async getTable(caller: Caller, ref: RouteTableRef): Promise<{ table: RouteTable; rules: RouteRule[] }> {
@@ -158,7 +161,9 @@ export class RouteService {
   private async peerConnTarget(db: Executor, ifId: string): Promise<PeerConnRouteTarget | undefined> {
     const found = await findPeerConnByInterface(db, ifId);
     if (!found) return undefined;
-    const { conn, role } = found;
+    const { role } = found;
+    // As of now, like every read: a step that is over counts even before the reconciler records it.
+    const conn = advancePeerConn(found.conn, this.clock.now(), this.peerConnTimings).conn;
     const peerVpc = await findVpcAnyOwner(db, endOf(conn, otherRole(role)).vpcId);
     return {
       peerConnId: conn.id,

@@ -59,7 +59,17 @@ export function tempDataDir(): string {
 
 /** A real server on loopback ports with a fresh data directory: bj on one port, gz on another. */
 export async function startTestServer(
-  options: { overrides?: ConfigOverrides; clock?: Clock; authClock?: Clock; dataDir?: string } = {},
+  options: {
+    overrides?: ConfigOverrides;
+    clock?: Clock;
+    authClock?: Clock;
+    dataDir?: string;
+    /**
+     * To restart on a `dataDir` an earlier test server made: that server's `admin`. Without it the
+     * data directory must be new, so that the administrator's credentials are known.
+     */
+    admin?: NewCredentials;
+  } = {},
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? tempDataDir();
   const config = resolveConfig({
@@ -76,8 +86,11 @@ export async function startTestServer(
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.authClock ? { authClock: options.authClock } : {}),
   });
-  if (!server.createdAdmin) throw new Error('the test data directory was not empty');
-  const admin = server.createdAdmin;
+  const admin = server.createdAdmin ?? options.admin;
+  if (!admin) {
+    await server.close();
+    throw new Error('the test data directory was not empty; pass the admin of the server that made it');
+  }
   const endpoint = (region: Region = 'bj') => {
     const url = server.endpoints[region];
     if (!url) throw new Error(`no listener for region ${region}`);

@@ -85,7 +85,15 @@ function step(
       event: { at, actor: SYSTEM, action: 'Expire', fromStatus: 'active', toStatus: 'expired' },
     };
   }
-  return { conn, purge: true };
+  if (
+    conn.status === 'deleted' &&
+    conn.deletedAt !== null &&
+    conn.deletedAt + timings.deletedRetentionMs === at
+  ) {
+    return { conn, purge: true };
+  }
+  // nextDueAt named a time no step claims: a broken invariant, never a reason to delete anything.
+  throw new Error(`peer connection ${conn.id} has work due at ${at} that no step handles`);
 }
 
 /**

@@ -307,3 +307,27 @@ export async function listPeerConnEvents(db: Executor, peerConnId: string): Prom
     ...(row.detail !== null ? { detail: row.detail } : {}),
   }));
 }
+
+/** Due connections that touch some VPCs or were started by an account: what a create's checks read. */
+export async function duePeerConnIdsTouching(
+  db: Executor,
+  now: number,
+  scope: { vpcIds: string[]; initiatorAccountId: string },
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('peer_conns')
+    .select('id')
+    .where('next_due_at', '<=', now)
+    .where((eb) =>
+      eb.or([
+        eb('initiator_account_id', '=', scope.initiatorAccountId),
+        eb(
+          'id',
+          'in',
+          eb.selectFrom('peer_conn_ends').select('peer_conn_id').where('vpc_id', 'in', scope.vpcIds),
+        ),
+      ]),
+    )
+    .execute();
+  return rows.map((row) => row.id);
+}
