@@ -1,28 +1,50 @@
+import type { ClientConfig } from '@peerlink/sdk';
 import type { Command } from 'commander';
+import { UsageError } from './errors.js';
+import { configFilePath, readProfiles } from './profile.js';
 
 export interface ClientFlags {
+  profile?: string;
   endpoint?: string;
   ak?: string;
   sk?: string;
-  output?: 'table' | 'json';
+  output?: string;
 }
+
+export const DEFAULT_ENDPOINT = 'http://127.0.0.1:8080';
 
 /** Options shared by every command that talks to a server. */
 export function withClientOptions(command: Command): Command {
   return command
-    .option('--endpoint <url>', 'server endpoint (env PEERLINK_ENDPOINT, default http://127.0.0.1:8080)')
+    .option('--profile <name>', 'profile of the config file (env PEERLINK_PROFILE, default "default")')
+    .option('--endpoint <url>', `server endpoint (env PEERLINK_ENDPOINT, default ${DEFAULT_ENDPOINT})`)
     .option('--ak <accessKeyId>', 'access key id (env PEERLINK_AK)')
     .option('--sk <secretAccessKey>', 'secret access key (env PEERLINK_SK)')
     .option('-o, --output <format>', 'table or json', 'table');
 }
 
-export function clientConfig(flags: ClientFlags) {
-  const ak = flags.ak ?? process.env.PEERLINK_AK;
-  const sk = flags.sk ?? process.env.PEERLINK_SK;
-  if (!ak || !sk)
-    throw new Error('credentials needed: give --ak and --sk, or set PEERLINK_AK and PEERLINK_SK');
+/** Flags, then environment variables, then the profile, then defaults: as the AWS CLI does. */
+export function clientConfig(flags: ClientFlags, env: NodeJS.ProcessEnv = process.env): ClientConfig {
+  // An empty variable counts as unset, as in most shells' ${VAR:-default}.
+  const fromEnv = (name: string) => env[name] || undefined;
+  const name = flags.profile ?? fromEnv('PEERLINK_PROFILE') ?? 'default';
+  const file = configFilePath(env);
+  const profiles = readProfiles(file);
+  const profile = profiles[name];
+  if (!profile && (flags.profile || fromEnv('PEERLINK_PROFILE'))) {
+    throw new UsageError(
+      `no profile "${name}" in ${file}; create it with: peerlink configure --profile ${name}`,
+    );
+  }
+  const ak = flags.ak ?? fromEnv('PEERLINK_AK') ?? profile?.ak;
+  const sk = flags.sk ?? fromEnv('PEERLINK_SK') ?? profile?.sk;
+  if (!ak || !sk) {
+    throw new UsageError(
+      'no credentials: run "peerlink configure", or give --ak and --sk, or set PEERLINK_AK and PEERLINK_SK',
+    );
+  }
   return {
-    endpoint: flags.endpoint ?? process.env.PEERLINK_ENDPOINT ?? 'http://127.0.0.1:8080',
+    endpoint: flags.endpoint ?? fromEnv('PEERLINK_ENDPOINT') ?? profile?.endpoint ?? DEFAULT_ENDPOINT,
     credentials: { ak, sk },
   };
 }

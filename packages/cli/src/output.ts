@@ -1,13 +1,14 @@
-/** Prints rows as an aligned table, or the raw value as JSON with `--output json`. */
+/** How a command shows its result: an aligned table (default) or JSON with `--output json`. */
 export function print(format: string | undefined, value: unknown, rows: Record<string, unknown>[]): void {
   if (format === 'json') {
-    process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(value ?? {}, null, 2)}\n`);
     return;
   }
-  if (rows.length === 0) {
-    process.stdout.write('(none)\n');
-    return;
-  }
+  process.stdout.write(table(rows));
+}
+
+export function table(rows: Record<string, unknown>[]): string {
+  if (rows.length === 0) return '(none)\n';
   const columns = Object.keys(rows[0]!);
   const cell = (row: Record<string, unknown>, column: string) => String(row[column] ?? '');
   const widths = columns.map((column) =>
@@ -18,7 +19,18 @@ export function print(format: string | undefined, value: unknown, rows: Record<s
       .map((value, i) => value.padEnd(widths[i]!))
       .join('  ')
       .trimEnd();
-  process.stdout.write(
-    `${[line(columns.map((c) => c.toUpperCase())), ...rows.map((row) => line(columns.map((c) => cell(row, c))))].join('\n')}\n`,
+  const header = line(columns.map((column) => column.toUpperCase()));
+  return `${[header, ...rows.map((row) => line(columns.map((column) => cell(row, column))))].join('\n')}\n`;
+}
+
+/** One record as two columns, for `get` commands. */
+export function printRecord(format: string | undefined, value: Record<string, unknown>): void {
+  print(
+    format,
+    value,
+    Object.entries(value).map(([field, v]) => ({
+      field,
+      value: typeof v === 'object' ? JSON.stringify(v) : v,
+    })),
   );
 }

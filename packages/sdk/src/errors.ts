@@ -29,3 +29,30 @@ export class PeerlinkApiError extends Error {
     super(message);
   }
 }
+
+/** No answer came back: the server could not be reached, or every attempt timed out. */
+export class NetworkError extends Error {
+  override name = 'NetworkError';
+  constructor(
+    message: string,
+    /** How many attempts were made. */
+    readonly attempts: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** A waiter gave up: the resource reached a status it cannot leave, or time ran out. */
+export class WaiterError extends Error {
+  override name = 'WaiterError';
+  constructor(
+    message: string,
+    /** `timeout` or `terminal`. */
+    readonly kind: 'timeout' | 'terminal',
+    /** The last status seen. */
+    readonly lastStatus: string | undefined,
+  ) {
+    super(message);
+  }
+}

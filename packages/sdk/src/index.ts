@@ -5,7 +5,9 @@ export { type Account, type NewCredentials, PeerlinkClient } from './clients/pee
 export { RouteClient } from './clients/route-client.js';
 export { SubnetClient } from './clients/subnet-client.js';
 export { VpcClient } from './clients/vpc-client.js';
-export { BceServiceError, PeerlinkApiError } from './errors.js';
+export { BceServiceError, NetworkError, PeerlinkApiError, WaiterError } from './errors.js';
+export { paginate } from './paginate.js';
+export type { RetryOptions } from './retry.js';
 export {
   type ClientConfig,
   newClientToken,
@@ -14,3 +16,4 @@ export {
   SignedTransport,
 } from './transport.js';
 export type * from './types.js';
+export { type WaitOptions, waitForStatus } from './wait.js';

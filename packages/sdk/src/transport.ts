@@ -1,14 +1,24 @@
 import { bceTimestamp, type Credentials, signRequest } from './auth/bce-signer.js';
-import { BceServiceError, PeerlinkApiError } from './errors.js';
+import { BceServiceError, NetworkError, PeerlinkApiError } from './errors.js';
+import {
+  backoffMs,
+  RETRYABLE_CODES,
+  RETRYABLE_STATUSES,
+  type RetryOptions,
+  resolveRetry,
+  sleep,
+} from './retry.js';
 
 export interface ClientConfig {
   /** Base URL of a region's endpoint, e.g. `http://127.0.0.1:8080` or `http://bcc.bj.baidubce.com`. */
   endpoint: string;
   credentials: Credentials;
-  /** Per-request timeout; 30 s by default. */
+  /** Per-attempt timeout; 30 s by default. */
   timeoutMs?: number;
   /** A fetch implementation; the global one by default. */
   fetch?: typeof fetch;
+  /** Retries of network errors, HTTP 500/502/503 and `RequestExpired`, with bounded backoff. */
+  retry?: RetryOptions;
 }
 
 /** Query values: a string or number, `true` for a valueless flag (`?accept`), undefined to omit. */
@@ -34,13 +44,51 @@ function buildUrl(endpoint: string, path: string, query: Record<string, QueryVal
   return url;
 }
 
-/** Signs, sends and decodes one request; non-2xx answers become typed errors. */
+/** Signs, sends and decodes one request, retrying what the Baidu SDKs retry; non-2xx answers become typed errors. */
 export class SignedTransport {
-  constructor(private readonly config: ClientConfig) {}
+  private readonly retry: Required<RetryOptions>;
 
+  constructor(private readonly config: ClientConfig) {
+    this.retry = resolveRetry(config.retry);
+  }
+
+  /**
+   * Every attempt is signed afresh (a new timestamp), with the same query, so a generated
+   * `clientToken` makes a retried mutation happen once.
+   */
   async send<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const url = buildUrl(this.config.endpoint, path, options.query);
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+    const deadline = Date.now() + this.retry.totalTimeoutMs;
+    for (let attempt = 1; ; attempt++) {
+      let failure: unknown;
+      try {
+        return await this.attempt<T>(method, url, path, body, deadline);
+      } catch (error) {
+        failure = error;
+      }
+      const retryable =
+        !(failure instanceof BceServiceError || failure instanceof PeerlinkApiError) ||
+        RETRYABLE_STATUSES.has(failure.statusCode) ||
+        RETRYABLE_CODES.has(failure.code);
+      const wait = backoffMs(attempt, this.retry);
+      if (!retryable || attempt > this.retry.maxRetries || Date.now() + wait >= deadline) {
+        if (failure instanceof BceServiceError || failure instanceof PeerlinkApiError) throw failure;
+        throw new NetworkError(`${method} ${url.origin}${path} failed: ${describe(failure)}`, attempt, {
+          cause: failure,
+        });
+      }
+      await sleep(wait);
+    }
+  }
+
+  private async attempt<T>(
+    method: string,
+    url: URL,
+    path: string,
+    body: string | undefined,
+    deadline: number,
+  ): Promise<T> {
     const headers: Record<string, string> = {
       'content-type': 'application/json;charset=utf-8',
       'x-bce-date': bceTimestamp(new Date()),
@@ -51,36 +99,37 @@ export class SignedTransport {
       method,
       headers: { ...headers, authorization },
       ...(body !== undefined ? { body } : {}),
-      signal: AbortSignal.timeout(this.config.timeoutMs ?? 30_000),
+      // No attempt outlives the budget of the whole call (`retry.totalTimeoutMs`).
+      signal: AbortSignal.timeout(Math.max(1, Math.min(this.config.timeoutMs ?? 30_000, deadline - Date.now()))),
     });
     const text = await response.text();
     const json = text === '' ? {} : safeJson(text);
     if (response.ok) return json as T;
     const requestId = response.headers.get('x-bce-request-id') ?? '';
-    const error = json as {
+    // A JSON body that is not an object (`null`, a string) carries no fields.
+    const error = (json !== null && typeof json === 'object' ? json : {}) as {
       code?: string;
       message?: string;
       detail?: string;
       reason?: string;
       requestId?: string;
     };
-    if (path.startsWith('/api/') || path.startsWith('api/')) {
-      throw new PeerlinkApiError(
-        error.code ?? `Http${response.status}`,
-        error.detail ?? text,
-        response.status,
-        error.requestId ?? requestId,
-        error.reason,
-      );
-    }
-    throw new BceServiceError(
+    const ErrorType = path.startsWith('/api/') ? PeerlinkApiError : BceServiceError;
+    throw new ErrorType(
       error.code ?? `Http${response.status}`,
-      error.message ?? text,
+      error.detail ?? error.message ?? text,
       response.status,
       error.requestId ?? requestId,
       error.reason,
     );
   }
+}
+
+/** fetch hides the network reason (ECONNREFUSED, a timeout…) in `cause`. */
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? error.message;
 }
 
 function safeJson(text: string): unknown {

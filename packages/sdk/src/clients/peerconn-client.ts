@@ -1,14 +1,22 @@
+import { BceServiceError } from '../errors.js';
+import { paginate } from '../paginate.js';
 import { type ClientConfig, newClientToken, type QueryValue, SignedTransport } from '../transport.js';
 import type { Idempotent } from '../types.js';
+import { type WaitOptions, waitForStatus } from '../wait.js';
 import type {
   Billing,
   CreatePeerConnArgs,
+  DnsStatus,
   ListPeerConnArgs,
   ListPeerConnResult,
   ModifyPeerConnArgs,
   PeerConn,
   PeerConnRole,
+  PeerConnStatus,
 } from './peerconn-types.js';
+
+/** Statuses a connection does not leave by itself. */
+const TERMINAL_STATUSES: PeerConnStatus[] = ['consult_failed', 'deleted', 'expired', 'error'];
 
 /**
  * The BCE peer connection API (`/v1/peerconn`), with the method names of Baidu's Java
@@ -106,6 +114,64 @@ export class PeerConnClient {
       query: { clientToken: clientToken ?? newClientToken() },
       body: { deleteProtect },
     });
+  }
+
+  /** Every end the caller owns in this region (optionally in one VPC), across all pages. */
+  paginatePeerConns(args: Omit<ListPeerConnArgs, 'marker'> = {}): AsyncGenerator<PeerConn, void, undefined> {
+    return paginate(
+      (marker) => this.listPeerConn({ ...args, ...(marker ? { marker } : {}) }),
+      (page) => page.peerConns,
+    );
+  }
+
+  /**
+   * Polls until the connection reaches one of `status`. Waiting for `deleted` also ends when the
+   * connection is gone (answering undefined); reaching a status it cannot leave (consult_failed,
+   * deleted, expired, error) ends the wait with a WaiterError.
+   */
+  async waitUntilPeerConnStatus(
+    peerConnId: string,
+    status: PeerConnStatus | PeerConnStatus[],
+    options: WaitOptions & { role?: PeerConnRole } = {},
+  ): Promise<PeerConn | undefined> {
+    const targets: string[] = Array.isArray(status) ? status : [status];
+    const gone = { status: 'deleted' } as PeerConn;
+    const result = await waitForStatus(
+      async () => {
+        try {
+          return await this.getPeerConn(peerConnId, options.role);
+        } catch (error) {
+          if (
+            error instanceof BceServiceError &&
+            error.code === 'NoSuchObject' &&
+            targets.includes('deleted')
+          )
+            return gone;
+          throw error;
+        }
+      },
+      (conn) => conn.status,
+      targets,
+      TERMINAL_STATUSES.filter((terminal) => !targets.includes(terminal)),
+      options,
+    );
+    return result === gone ? undefined : result;
+  }
+
+  /** Polls until one end's DNS sync status is `status` (`open` or `close`). */
+  waitUntilDnsStatus(
+    peerConnId: string,
+    role: PeerConnRole,
+    status: DnsStatus,
+    options: WaitOptions = {},
+  ): Promise<PeerConn> {
+    return waitForStatus(
+      () => this.getPeerConn(peerConnId, role),
+      (conn) => conn.dnsStatus,
+      [status],
+      [],
+      options,
+    ) as Promise<PeerConn>;
   }
 
   /** Unsubscribes a prepaid connection (then released). */

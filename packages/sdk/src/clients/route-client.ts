@@ -1,3 +1,4 @@
+import { paginate } from '../paginate.js';
 import { type ClientConfig, newClientToken, SignedTransport } from '../transport.js';
 import type {
   CreateRouteRuleArgs,
@@ -32,6 +33,17 @@ export class RouteClient {
 
   listRouteRules(ref: RouteTableRef, args: ListArgs = {}): Promise<ListPage & { routeRules: RouteRule[] }> {
     return this.transport.send('GET', '/v1/route/rule', { query: { ...ref, ...args } });
+  }
+
+  /** Every rule of a route table, across all pages. */
+  paginateRouteRules(
+    ref: RouteTableRef,
+    args: { maxKeys?: number } = {},
+  ): AsyncGenerator<RouteRule, void, undefined> {
+    return paginate(
+      (marker) => this.listRouteRules(ref, { ...args, ...(marker ? { marker } : {}) }),
+      (page) => page.routeRules,
+    );
   }
 
   updateRouteRule(routeRuleId: string, { clientToken, ...body }: UpdateRouteRuleArgs): Promise<void> {

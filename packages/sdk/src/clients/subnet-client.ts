@@ -1,3 +1,4 @@
+import { paginate } from '../paginate.js';
 import { type ClientConfig, newClientToken, SignedTransport } from '../transport.js';
 import type { CreateSubnetArgs, Idempotent, ListPage, ListSubnetArgs, Subnet } from '../types.js';
 
@@ -18,6 +19,14 @@ export class SubnetClient {
 
   listSubnets(args: ListSubnetArgs = {}): Promise<ListPage & { subnets: Subnet[] }> {
     return this.transport.send('GET', '/v1/subnet', { query: { ...args } });
+  }
+
+  /** Every subnet matching the filters, across all pages. */
+  paginateSubnets(args: Omit<ListSubnetArgs, 'marker'> = {}): AsyncGenerator<Subnet, void, undefined> {
+    return paginate(
+      (marker) => this.listSubnets({ ...args, ...(marker ? { marker } : {}) }),
+      (page) => page.subnets,
+    );
   }
 
   async getSubnet(subnetId: string): Promise<Subnet> {

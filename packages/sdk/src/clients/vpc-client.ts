@@ -1,3 +1,4 @@
+import { paginate } from '../paginate.js';
 import { type ClientConfig, newClientToken, SignedTransport } from '../transport.js';
 import type {
   CreateVpcArgs,
@@ -35,6 +36,14 @@ export class VpcClient {
         vpcIds: args.vpcIds?.join(','),
       },
     });
+  }
+
+  /** Every VPC of the caller in this region, across all pages. */
+  paginateVpcs(args: Omit<ListVpcArgs, 'marker'> = {}): AsyncGenerator<Vpc, void, undefined> {
+    return paginate(
+      (marker) => this.listVpcs({ ...args, ...(marker ? { marker } : {}) }),
+      (page) => page.vpcs,
+    );
   }
 
   /** A VPC with its relay flag and subnets. */

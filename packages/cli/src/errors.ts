@@ -1,0 +1,47 @@
+import { BceServiceError, NetworkError, PeerlinkApiError, WaiterError } from '@peerlink/sdk';
+
+/** A mistake in how the command was called: exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export const EXIT_OK = 0;
+export const EXIT_API_ERROR = 1;
+export const EXIT_USAGE = 2;
+
+/** What to do about common refusals, in a sentence. */
+const HINTS: Record<string, string> = {
+  InvalidAccessKeyId: 'check --ak, PEERLINK_AK or your profile (peerlink configure)',
+  SignatureDoesNotMatch: 'check the secret key (--sk, PEERLINK_SK or your profile)',
+  RequestExpired: "check this machine's clock",
+  NoSuchObject: 'check the id and the region of the endpoint you called',
+  PeerConnBusy: 'another operation is in progress; retry when it has finished (or use --wait)',
+  AccessDenied: 'this needs an administrator account',
+};
+
+/** Prints an error the way a user can act on it, and answers the exit code. */
+export function reportError(error: unknown, write: (line: string) => void): number {
+  // ConfigError comes from the lazily loaded server package, so it is recognised by name.
+  if (error instanceof UsageError || (error instanceof Error && error.name === 'ConfigError')) {
+    write(`peerlink: ${error.message}`);
+    return EXIT_USAGE;
+  }
+  if (error instanceof BceServiceError || error instanceof PeerlinkApiError) {
+    write(`peerlink: ${error.code}${error.reason ? ` (${error.reason})` : ''}: ${error.message}`);
+    const hint = HINTS[error.reason ?? ''] ?? HINTS[error.code];
+    if (hint) write(`  hint: ${hint}`);
+    write(`  status ${error.statusCode}, request id ${error.requestId}`);
+    return EXIT_API_ERROR;
+  }
+  if (error instanceof NetworkError) {
+    write(`peerlink: ${error.message}`);
+    write('  hint: is the server running? check --endpoint, PEERLINK_ENDPOINT or your profile');
+    return EXIT_API_ERROR;
+  }
+  if (error instanceof WaiterError) {
+    write(`peerlink: ${error.message}`);
+    return EXIT_API_ERROR;
+  }
+  write(`peerlink: ${error instanceof Error ? error.message : String(error)}`);
+  return EXIT_API_ERROR;
+}
