@@ -1,6 +1,7 @@
-import { BceServiceError, type CreateRouteRuleArgs } from '@peerlink/sdk';
+import type { CreateRouteRuleArgs } from '@peerlink/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock, startTestServer, type TestServer } from '../../../../testing/harness.js';
+import { refusal } from '../../../../testing/refusal.js';
 
 const STEP_MS = 1_000;
 
@@ -14,16 +15,6 @@ beforeAll(async () => {
   });
 });
 afterAll(() => t.close());
-
-async function refusal(promise: Promise<unknown>): Promise<BceServiceError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof BceServiceError))
-    throw new Error(`expected a BceServiceError, got ${String(error)}`);
-  return error;
-}
 
 /** Moves business time past one asynchronous step and runs what fell due. */
 async function finishStep(): Promise<void> {

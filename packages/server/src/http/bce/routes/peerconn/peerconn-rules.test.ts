@@ -1,14 +1,9 @@
-import {
-  BceServiceError,
-  type Billing,
-  type CreatePeerConnArgs,
-  type PeerConnClient,
-  type PeerConnRole,
-} from '@peerlink/sdk';
+import type { Billing, CreatePeerConnArgs, PeerConnClient, PeerConnRole } from '@peerlink/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMonths } from '../../../../domain/peerconn/billing.js';
 import type { Region } from '../../../../domain/regions.js';
 import { ManualClock, startTestServer, type TestServer } from '../../../../testing/harness.js';
+import { refusal } from '../../../../testing/refusal.js';
 
 /**
  * The business rules of the peer connection API (reference §3) over real HTTP through the SDK:
@@ -35,16 +30,6 @@ beforeAll(async () => {
   });
 });
 afterAll(() => t.close());
-
-async function refusal(attempt: () => Promise<unknown>): Promise<BceServiceError> {
-  const error = await attempt().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof BceServiceError))
-    throw new Error(`expected a BceServiceError, got ${String(error)}`);
-  return error;
-}
 
 async function expectRefusal(
   attempt: () => Promise<unknown>,

@@ -1,5 +1,4 @@
 import {
-  BceServiceError,
   type CreatePeerConnArgs,
   type Credentials,
   type PeerConn,
@@ -10,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMonths } from '../../../../domain/peerconn/billing.js';
 import type { Region } from '../../../../domain/regions.js';
 import { ManualClock, startTestServer, type TestServer } from '../../../../testing/harness.js';
+import { refusal } from '../../../../testing/refusal.js';
 
 /**
  * The peer connection API over real HTTP through the SDK, for each of the three kinds of pair:
@@ -28,16 +28,6 @@ beforeAll(async () => {
   });
 });
 afterAll(() => t.close());
-
-async function refusal(attempt: () => Promise<unknown>): Promise<BceServiceError> {
-  const error = await attempt().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof BceServiceError))
-    throw new Error(`expected a BceServiceError, got ${String(error)}`);
-  return error;
-}
 
 async function expectRefusal(
   attempt: () => Promise<unknown>,

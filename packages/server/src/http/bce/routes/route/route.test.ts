@@ -1,22 +1,13 @@
-import { BceServiceError, type CreateRouteRuleArgs, SignedTransport } from '@peerlink/sdk';
+import { type CreateRouteRuleArgs, SignedTransport } from '@peerlink/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../../../testing/harness.js';
+import { refusal } from '../../../../testing/refusal.js';
 
 let t: TestServer;
 beforeAll(async () => {
   t = await startTestServer({ overrides: { quotas: { routeRulesPerTable: 4 } } });
 });
 afterAll(() => t.close());
-
-async function refusal(promise: Promise<unknown>): Promise<BceServiceError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof BceServiceError))
-    throw new Error(`expected a BceServiceError, got ${String(error)}`);
-  return error;
-}
 
 /** A new account with a VPC of 10.0.0.0/16, a subnet 10.0.1.0/24 in it, and the VPC's route table. */
 async function accountWithTable() {

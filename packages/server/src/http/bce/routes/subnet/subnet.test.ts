@@ -1,22 +1,13 @@
-import { BceServiceError, SignedTransport } from '@peerlink/sdk';
+import { SignedTransport } from '@peerlink/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../../../testing/harness.js';
+import { refusal } from '../../../../testing/refusal.js';
 
 let t: TestServer;
 beforeAll(async () => {
   t = await startTestServer({ overrides: { quotas: { subnetsPerVpc: 3 } } });
 });
 afterAll(() => t.close());
-
-async function refusal(promise: Promise<unknown>): Promise<BceServiceError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof BceServiceError))
-    throw new Error(`expected a BceServiceError, got ${String(error)}`);
-  return error;
-}
 
 /** A new account with one VPC of 10.0.0.0/16. */
 async function accountWithVpc(cidr = '10.0.0.0/16') {

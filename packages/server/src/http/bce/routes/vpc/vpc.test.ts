@@ -1,23 +1,13 @@
-import { BceServiceError } from '@peerlink/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../../../testing/harness.js';
 import { rawSignedGet } from '../../../../testing/raw-request.js';
+import { refusal } from '../../../../testing/refusal.js';
 
 let t: TestServer;
 beforeAll(async () => {
   t = await startTestServer({ overrides: { quotas: { vpcsPerRegion: 4 } } });
 });
 afterAll(() => t.close());
-
-async function refusal(promise: Promise<unknown>): Promise<BceServiceError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof BceServiceError))
-    throw new Error(`expected a BceServiceError, got ${String(error)}`);
-  return error;
-}
 
 describe('VPC API', () => {
   it('creates a VPC that reads back wrapped, with relay, subnets and a default route table', async () => {
