@@ -178,6 +178,7 @@ export function registerPeerConnCommands(program: Command): void {
     'accept a request (as the acceptor, through its region)',
     ['active'],
     (c, id) => c.accept(id),
+    ['peerlink peerconn accept peerconn-… --profile bob --wait'],
   );
   action(peerconn, 'reject <peerConnId>', 'reject a request (as the acceptor)', undefined, (c, id) =>
     c.reject(id),
@@ -188,6 +189,7 @@ export function registerPeerConnCommands(program: Command): void {
     'release a connection (and the routes through it)',
     ['deleted'],
     (c, id) => c.release(id),
+    ['peerlink peerconn release peerconn-… --wait'],
   );
   action(
     peerconn,
@@ -200,6 +202,7 @@ export function registerPeerConnCommands(program: Command): void {
         required('--bandwidth', integer('--bandwidth', flags.bandwidth as string | undefined)),
       );
     },
+    ['peerlink peerconn resize peerconn-… --bandwidth 20 --wait'],
   ).requiredOption('--bandwidth <mbps>', 'new bandwidth in Mbps');
   action(peerconn, 'renew <peerConnId>', 'extend a prepaid connection', undefined, async (c, id, flags) => {
     const months = required('--months', integer('--months', flags.months as string | undefined));
@@ -227,7 +230,11 @@ export function registerPeerConnCommands(program: Command): void {
     ['open', true],
     ['close', false],
   ] as const) {
-    withWait(apiCommand(dns, `${name} <peerConnId>`, `${name} DNS sync of one of your ends`))
+    withWait(
+      apiCommand(dns, `${name} <peerConnId>`, `${name} DNS sync of one of your ends`, [
+        `peerlink peerconn dns ${name} peerconn-… --role initiator --wait`,
+      ]),
+    )
       .requiredOption('--role <role>', 'initiator or acceptor: the end whose DNS sync changes')
       .action(async (id: string, flags: WaitFlags & { role: string }) => {
         const client = new PeerConnClient(clientConfig(flags));

@@ -40,7 +40,10 @@ export function registerVpcCommands(program: Command): void {
       },
     );
 
-  apiCommand(vpc, 'list', 'list your VPCs in this region').action(async (flags: ClientFlags) => {
+  apiCommand(vpc, 'list', 'list your VPCs in this region', [
+    'peerlink vpc list',
+    'peerlink vpc list --profile bob --output json',
+  ]).action(async (flags: ClientFlags) => {
     const all = [];
     for await (const item of new VpcClient(clientConfig(flags)).paginateVpcs()) all.push(item);
     print(flags.output, all, all.map(vpcRow));
