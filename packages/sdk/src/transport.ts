@@ -100,7 +100,9 @@ export class SignedTransport {
       headers: { ...headers, authorization },
       ...(body !== undefined ? { body } : {}),
       // No attempt outlives the budget of the whole call (`retry.totalTimeoutMs`).
-      signal: AbortSignal.timeout(Math.max(1, Math.min(this.config.timeoutMs ?? 30_000, deadline - Date.now()))),
+      signal: AbortSignal.timeout(
+        Math.max(1, Math.min(this.config.timeoutMs ?? 30_000, deadline - Date.now())),
+      ),
     });
     const text = await response.text();
     const json = text === '' ? {} : safeJson(text);

@@ -159,7 +159,11 @@ export class PeerConnService {
     });
     const isTruncated = rows.length > page.maxKeys;
     const now = this.clock.now();
-    const items = rows.slice(0, page.maxKeys).map((view) => ({ ...view, conn: this.asOf(view.conn, now) }));
+    // A connection whose retention is over is gone, even before the reconciler purges it.
+    const items = rows.slice(0, page.maxKeys).flatMap((view) => {
+      const conn = this.asOf(view.conn, now);
+      return conn ? [{ ...view, conn }] : [];
+    });
     return {
       items,
       ...(items[0] ? { marker: page.marker ?? formatEndMarker(items[0]) } : {}),
@@ -175,6 +179,11 @@ export class PeerConnService {
    */
   async get(caller: Caller, peerConnId: string, role?: string): Promise<PeerConnView> {
     const conn = this.asOf(await this.requireVisible(this.db, caller, peerConnId), this.clock.now());
+    if (!conn)
+      throw noSuchObject(
+        'PeerConnNotFound',
+        `peer connection ${peerConnId} does not exist in region ${caller.region}`,
+      );
     const roles = visibleRoles(conn, caller);
     if (role !== undefined && role !== '') {
       if (role !== 'initiator' && role !== 'acceptor')
@@ -307,8 +316,9 @@ export class PeerConnService {
    * What the connection is at `now`, even when the reconciler has not caught up yet: reads never
    * show a step that is already over.
    */
-  private asOf(conn: PeerConn, now: number): PeerConn {
-    return advancePeerConn(conn, now, this.timings).conn;
+  private asOf(conn: PeerConn, now: number): PeerConn | undefined {
+    const advanced = advancePeerConn(conn, now, this.timings);
+    return advanced.purge ? undefined : advanced.conn;
   }
 
   private async dropRoutes(tx: Tx, conn: PeerConn): Promise<void> {
