@@ -7,6 +7,10 @@ import { isRegion, type Region } from './domain/regions.js';
 /** Everything a Peerlink server is started with. */
 export interface Config {
   dataDir: string;
+  /** PostgreSQL instead of the embedded SQLite: every replica given the same URL shares one state. */
+  databaseUrl?: string;
+  /** The PostgreSQL schema to use (created if missing); `public` by default. */
+  databaseSchema?: string;
   host: string;
   /** The listener of `region`. */
   port: number;
@@ -58,6 +62,8 @@ const Positive = Type.Integer({ minimum: 1 });
 const PartialConfig = Type.Object(
   {
     dataDir: Type.String({ minLength: 1 }),
+    databaseUrl: Type.String({ pattern: '^postgres(ql)?://' }),
+    databaseSchema: Type.String({ pattern: '^[a-z_][a-z0-9_]{0,62}$' }),
     host: Type.String({ minLength: 1 }),
     port: Port,
     region: Type.String(),
@@ -124,6 +130,8 @@ export function overridesFromEnv(env: NodeJS.ProcessEnv): ConfigOverrides {
     if (value !== undefined) o[key] = value;
   };
   set('dataDir', text('PEERLINK_DATA_DIR'));
+  set('databaseUrl', text('PEERLINK_DATABASE_URL'));
+  set('databaseSchema', text('PEERLINK_DATABASE_SCHEMA'));
   set('host', text('PEERLINK_HOST'));
   const port = text('PEERLINK_PORT');
   set('port', port && parseInteger('PEERLINK_PORT', port));
@@ -170,6 +178,11 @@ export function resolveConfig(layers: {
     }
   }
   const config = merged as unknown as Config;
+  if (config.databaseUrl && !config.masterKey) {
+    throw new ConfigError(
+      'with a database URL, give the master key (PEERLINK_MASTER_KEY, base64 of 32 bytes) so that every replica can read the stored secrets',
+    );
+  }
   for (const region of [config.region, ...Object.keys(config.regionPorts)]) {
     if (!isRegion(region)) throw new ConfigError(`unknown region "${region}"`);
   }

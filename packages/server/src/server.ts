@@ -8,7 +8,7 @@ import type { Config } from './config.js';
 import type { Region } from './domain/regions.js';
 import { buildHttpApp } from './http/app.js';
 import { Reconciler } from './reconciler/reconciler.js';
-import { openSqlite } from './store/database.js';
+import { openDatabase } from './store/database.js';
 import { SecretBox } from './store/secret-box.js';
 
 export interface RunningServer {
@@ -59,7 +59,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     { level: config.logLevel, base: { service: 'peerlink' } },
     options.logStream ?? process.stdout,
   );
-  const db = await openSqlite(config.dataDir);
+  const db = await openDatabase(config);
   const box = SecretBox.open(config.dataDir, config.masterKey);
   const application = createApplication({
     db,

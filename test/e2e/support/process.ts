@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { testDatabaseEnv } from '../../../packages/server/src/testing/database.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const PEERLINK_BIN = path.join(REPO_ROOT, 'packages/cli/bin/peerlink.js');
@@ -16,11 +17,14 @@ export interface ServeProcess {
 
 /** Runs `peerlink serve` as its own process and waits until it says where it serves. */
 export async function spawnServe(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
+  // On a PostgreSQL test run, the data directory names the server's schema.
+  const dataDir = args[args.indexOf('--data-dir') + 1];
+  const databaseEnv = args.includes('--data-dir') && dataDir ? testDatabaseEnv(dataDir) : {};
   const child = spawn(
     process.execPath,
     [PEERLINK_BIN, 'serve', '--port', '0', '--log-level', 'warn', ...args],
     {
-      env: { ...process.env, ...env },
+      env: { ...process.env, ...databaseEnv, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../clock.js';
 import { DomainError } from '../domain/errors.js';
-import { type Db, openSqlite } from '../store/database.js';
+import type { Db } from '../store/database.js';
 import { SecretBox } from '../store/secret-box.js';
+import { openTestDatabase } from '../testing/database.js';
 import { tempDataDir } from '../testing/harness.js';
 import { AccountService } from './accounts.js';
 
@@ -13,7 +14,7 @@ const box = SecretBox.fromKey(Buffer.alloc(32, 1));
 let db: Db;
 let service: AccountService;
 beforeEach(async () => {
-  db = await openSqlite(tempDataDir());
+  db = await openTestDatabase(tempDataDir());
   service = new AccountService(db, clock, box);
 });
 afterEach(() => db.destroy());
@@ -54,7 +55,7 @@ describe('AccountService.bootstrap', () => {
       secretAccessKey: created!.secretAccessKey,
     });
     // Another data directory gets other credentials.
-    const otherDb = await openSqlite(tempDataDir());
+    const otherDb = await openTestDatabase(tempDataDir());
     try {
       const second = await new AccountService(otherDb, clock, box).bootstrap(undefined);
       expect(second!.accessKeyId).not.toBe(created!.accessKeyId);

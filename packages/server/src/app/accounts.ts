@@ -18,6 +18,7 @@ import {
   replaceAccessKeySecret,
 } from '../store/repositories/accounts.js';
 import type { SecretBox } from '../store/secret-box.js';
+import { transact } from '../store/transact.js';
 import { randomHex } from './ids.js';
 
 /** What a new account or key is handed once; the secret is never shown again. */
@@ -47,7 +48,7 @@ export class AccountService {
     const accountId = randomHex(16);
     const name =
       input.name === undefined ? `account-${accountId.slice(0, 8)}` : checkName('name', input.name);
-    return this.db.transaction().execute(async (tx) => {
+    return transact(this.db, async (tx) => {
       await insertAccount(tx, {
         id: accountId,
         name,
@@ -69,7 +70,7 @@ export class AccountService {
   }
 
   async createAccessKey(accountId: string): Promise<NewCredentials> {
-    return this.db.transaction().execute(async (tx) => {
+    return transact(this.db, async (tx) => {
       if (!(await findAccount(tx, accountId)))
         throw noSuchObject('AccountNotFound', `account ${accountId} does not exist`);
       return this.addKey(tx, accountId, randomHex(16), randomHex(16));
@@ -84,7 +85,7 @@ export class AccountService {
 
   /** An account keeps at least one key, so an administrator cannot lock everyone out. */
   async deleteAccessKey(accountId: string, accessKeyId: string): Promise<void> {
-    await this.db.transaction().execute(async (tx) => {
+    await transact(this.db, async (tx) => {
       const keys = await listAccessKeys(tx, accountId);
       if (!keys.some((key) => key.accessKeyId === accessKeyId)) {
         throw noSuchObject('AccessKeyNotFound', `account ${accountId} has no access key ${accessKeyId}`);
@@ -126,7 +127,7 @@ export class AccountService {
         'administrator AK and SK must be 8-128 characters of A-Z a-z 0-9 _ -',
       );
     }
-    return this.db.transaction().execute(async (tx) => {
+    return transact(this.db, async (tx) => {
       if ((await countAccounts(tx)) === 0) {
         const accountId = randomHex(16);
         await insertAccount(tx, { id: accountId, name: 'admin', isAdmin: true, createdAt: this.clock.now() });

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '../domain/errors.js';
-import { type Db, openSqlite } from '../store/database.js';
+import type { Db } from '../store/database.js';
+import { openTestDatabase } from '../testing/database.js';
 import { tempDataDir } from '../testing/harness.js';
 import { IDEMPOTENCY_WINDOW_MS, runIdempotent } from './idempotency.js';
 
 let db: Db;
 beforeAll(async () => {
-  db = await openSqlite(tempDataDir());
+  db = await openTestDatabase(tempDataDir());
 });
 afterAll(() => db.destroy());
 

@@ -35,6 +35,7 @@ import type { Vpc } from '../domain/vpc.js';
 import type { Db, Executor, Tx } from '../store/database.js';
 import { findAccount } from '../store/repositories/accounts.js';
 import {
+  claimDuePeerConn,
   countLiveInitiatedBy,
   duePeerConnIds,
   duePeerConnIdsTouching,
@@ -51,6 +52,7 @@ import {
 } from '../store/repositories/peer-conns.js';
 import { deleteRouteRulesByNexthop } from '../store/repositories/routes.js';
 import { findVpc, findVpcAnyOwner } from '../store/repositories/vpcs.js';
+import { transact } from '../store/transact.js';
 import type { Caller, IdempotencyInput } from './caller.js';
 import { runIdempotent } from './idempotency.js';
 import type { IdGenerator } from './ids.js';
@@ -97,7 +99,7 @@ export class PeerConnService {
   ): Promise<{ peerConnId: string }> {
     const input = checkCreateInput(command, caller);
     const now = this.clock.now();
-    const result = await this.db.transaction().execute((tx) =>
+    const result = await transact(this.db, (tx) =>
       runIdempotent(tx, { accountId: caller.accountId, operation: 'CreatePeerConn', now }, idem, async () => {
         const localVpc = await requireVpc(tx, caller, input.localVpcId);
         const peerAccountId = input.peerAccountId ?? caller.accountId;
@@ -267,7 +269,9 @@ export class PeerConnService {
     const now = this.clock.now();
     const ids = await duePeerConnIds(this.db, now, limit);
     for (const id of ids) {
-      await this.db.transaction().execute((tx) => this.advanceStored(tx, id, now));
+      await transact(this.db, async (tx) => {
+        if (await claimDuePeerConn(tx, id, now)) await this.advanceStored(tx, id, now);
+      });
     }
     return ids.length;
   }
@@ -294,7 +298,7 @@ export class PeerConnService {
     sideEffect?: (tx: Tx, conn: PeerConn) => Promise<void>,
   ): Promise<object> {
     const now = this.clock.now();
-    const result = await this.db.transaction().execute((tx) =>
+    const result = await transact(this.db, (tx) =>
       runIdempotent(tx, { accountId: caller.accountId, operation, now }, idem, async () => {
         const due = advancePeerConn(await this.requireVisible(tx, caller, id), now, this.timings);
         if (due.purge) throw noSuchObject('PeerConnNotFound', `peer connection ${id} does not exist`);

@@ -26,6 +26,7 @@ import {
 } from '../store/repositories/routes.js';
 import { subnetsOfVpc } from '../store/repositories/subnets.js';
 import { findVpcAnyOwner } from '../store/repositories/vpcs.js';
+import { transact } from '../store/transact.js';
 import type { Caller, IdempotencyInput } from './caller.js';
 import { runIdempotent } from './idempotency.js';
 import type { IdGenerator } from './ids.js';
@@ -55,7 +56,7 @@ export class RouteService {
     idem?: IdempotencyInput,
   ): Promise<{ routeRuleId: string }> {
     const now = this.clock.now();
-    return this.db.transaction().execute((tx) =>
+    return transact(this.db, (tx) =>
       runIdempotent(
         tx,
         { accountId: caller.accountId, operation: 'CreateRouteRule', now },
@@ -95,7 +96,7 @@ export class RouteService {
     idem?: IdempotencyInput,
   ): Promise<object> {
     const now = this.clock.now();
-    return this.db.transaction().execute((tx) =>
+    return transact(this.db, (tx) =>
       runIdempotent(
         tx,
         { accountId: caller.accountId, operation: 'UpdateRouteRule', now },
@@ -125,7 +126,7 @@ export class RouteService {
 
   async deleteRule(caller: Caller, routeRuleId: string, idem?: IdempotencyInput): Promise<object> {
     const now = this.clock.now();
-    return this.db.transaction().execute((tx) =>
+    return transact(this.db, (tx) =>
       runIdempotent(
         tx,
         { accountId: caller.accountId, operation: 'DeleteRouteRule', now },

@@ -18,6 +18,7 @@ import {
   saveSubnetAttributes,
   subnetsOfVpc,
 } from '../store/repositories/subnets.js';
+import { transact } from '../store/transact.js';
 import type { Caller, IdempotencyInput } from './caller.js';
 import { runIdempotent } from './idempotency.js';
 import type { IdGenerator } from './ids.js';
@@ -38,7 +39,7 @@ export class SubnetService {
     idem?: IdempotencyInput,
   ): Promise<{ subnetId: string }> {
     const now = this.clock.now();
-    return this.db.transaction().execute((tx) =>
+    return transact(this.db, (tx) =>
       runIdempotent(tx, { accountId: caller.accountId, operation: 'CreateSubnet', now }, idem, async () => {
         const vpc = await requireVpc(tx, caller, command.vpcId);
         const subnet = createSubnet(command, {
@@ -69,7 +70,7 @@ export class SubnetService {
     idem?: IdempotencyInput,
   ): Promise<object> {
     const now = this.clock.now();
-    return this.db.transaction().execute((tx) =>
+    return transact(this.db, (tx) =>
       runIdempotent(tx, { accountId: caller.accountId, operation: 'UpdateSubnet', now }, idem, async () => {
         await saveSubnetAttributes(tx, updateSubnet(await requireSubnet(tx, caller, subnetId), command));
         return {};
@@ -80,7 +81,7 @@ export class SubnetService {
   /** A subnet that is the source range of a route rule is still in use. */
   async delete(caller: Caller, subnetId: string, idem?: IdempotencyInput): Promise<object> {
     const now = this.clock.now();
-    return this.db.transaction().execute((tx) =>
+    return transact(this.db, (tx) =>
       runIdempotent(tx, { accountId: caller.accountId, operation: 'DeleteSubnet', now }, idem, async () => {
         const subnet = await requireSubnet(tx, caller, subnetId);
         const table = await findRouteTable(tx, caller, { vpcId: subnet.vpcId });

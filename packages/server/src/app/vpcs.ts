@@ -27,6 +27,7 @@ import {
   saveVpc,
   type VpcFilter,
 } from '../store/repositories/vpcs.js';
+import { transact } from '../store/transact.js';
 import type { Caller, IdempotencyInput } from './caller.js';
 import { runIdempotent } from './idempotency.js';
 import { type IdGenerator, randomIpv6Cidr } from './ids.js';
@@ -48,7 +49,7 @@ export class VpcService {
     idem?: IdempotencyInput,
   ): Promise<{ vpcId: string }> {
     const now = this.clock.now();
-    return this.db.transaction().execute((tx) =>
+    return transact(this.db, (tx) =>
       runIdempotent(tx, { accountId: caller.accountId, operation: 'CreateVpc', now }, idem, async () => {
         const vpc = createVpc(command, {
           id: this.ids.next('vpc'),
@@ -92,7 +93,7 @@ export class VpcService {
     idem?: IdempotencyInput,
   ): Promise<object> {
     const now = this.clock.now();
-    return this.db.transaction().execute((tx) =>
+    return transact(this.db, (tx) =>
       runIdempotent(tx, { accountId: caller.accountId, operation: 'UpdateVpc', now }, idem, async () => {
         const vpc = await requireVpc(tx, caller, vpcId);
         const subnets = await subnetsOfVpc(tx, vpc.id);
@@ -110,7 +111,7 @@ export class VpcService {
 
   async delete(caller: Caller, vpcId: string, idem?: IdempotencyInput): Promise<object> {
     const now = this.clock.now();
-    return this.db.transaction().execute((tx) =>
+    return transact(this.db, (tx) =>
       runIdempotent(tx, { accountId: caller.accountId, operation: 'DeleteVpc', now }, idem, async () => {
         const vpc = await requireVpc(tx, caller, vpcId);
         const table = await findRouteTable(tx, caller, { vpcId: vpc.id });
@@ -130,7 +131,7 @@ export class VpcService {
   async setRelay(caller: Caller, vpcId: string, relay: boolean, idem?: IdempotencyInput): Promise<object> {
     const now = this.clock.now();
     const operation = relay ? 'OpenVpcRelay' : 'ShutdownVpcRelay';
-    return this.db.transaction().execute((tx) =>
+    return transact(this.db, (tx) =>
       runIdempotent(tx, { accountId: caller.accountId, operation, now }, idem, async () => {
         const vpc = await requireVpc(tx, caller, vpcId);
         if (vpc.relay !== relay) await saveVpc(tx, { ...vpc, relay });

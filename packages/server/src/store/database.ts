@@ -1,7 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect, type Transaction } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresAdapter,
+  PostgresDialect,
+  SqliteDialect,
+  type Transaction,
+} from 'kysely';
+import pg from 'pg';
 import { migrateToLatest } from './migrate.js';
 import type { Database } from './schema.js';
 import { withStatementCache } from './statement-cache.js';
@@ -28,4 +36,52 @@ export async function openSqlite(dataDir: string): Promise<Db> {
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   await migrateToLatest(db as unknown as Kysely<unknown>);
   return db;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+const INT8_OID = 20;
+
+/**
+ * Opens a PostgreSQL database shared by any number of replicas, in one schema (created if
+ * missing). Times are bigint milliseconds, read back as numbers. Migrations take Kysely's
+ * migration lock, so replicas starting together migrate once.
+ */
+export async function openPostgres(url: string, schema = 'public'): Promise<Db> {
+  if (!SCHEMA_NAME.test(schema)) throw new Error(`database schema "${schema}" must be a lowercase SQL name`);
+  const types = {
+    getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+      oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format),
+  };
+  const setup = new pg.Client({ connectionString: url });
+  await setup.connect();
+  try {
+    await setup.query(`create schema if not exists ${schema}`);
+  } finally {
+    await setup.end();
+  }
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({
+      pool: new pg.Pool({ connectionString: url, types, max: 10 }),
+      onCreateConnection: async (connection) => {
+        await connection.executeQuery(CompiledQuery.raw(`set search_path to ${schema}`));
+      },
+    }),
+  });
+  await migrateToLatest(db as unknown as Kysely<unknown>, schema);
+  return db;
+}
+
+export async function openDatabase(options: {
+  dataDir: string;
+  databaseUrl?: string;
+  databaseSchema?: string;
+}): Promise<Db> {
+  return options.databaseUrl
+    ? openPostgres(options.databaseUrl, options.databaseSchema)
+    : openSqlite(options.dataDir);
+}
+
+/** PostgreSQL (row locks, SKIP LOCKED) rather than SQLite (one writer at a time)? */
+export function isPostgres(db: Executor): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
 }

@@ -15,8 +15,14 @@ class InCodeMigrations implements MigrationProvider {
 }
 
 /** Brings the schema up to date; throws (refusing to start) when a migration fails. */
-export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new InCodeMigrations() });
+export async function migrateToLatest(db: Kysely<unknown>, schema?: string): Promise<string[]> {
+  // On PostgreSQL the bookkeeping tables are named with their schema: Kysely looks for them across
+  // every schema, and would otherwise find another tenant's.
+  const migrator = new Migrator({
+    db,
+    provider: new InCodeMigrations(),
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(`migration failed: ${String(error)}`);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

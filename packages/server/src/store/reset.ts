@@ -1,4 +1,5 @@
 import type { Db } from './database.js';
+import { transact } from './transact.js';
 
 /** Tables of resources, children first; accounts and keys are kept so that callers stay signed in. */
 const RESOURCE_TABLES = [
@@ -14,7 +15,7 @@ const RESOURCE_TABLES = [
 
 /** Empties every resource table in one transaction (the test API's reset). */
 export async function deleteAllResources(db: Db): Promise<void> {
-  await db.transaction().execute(async (tx) => {
+  await transact(db, async (tx) => {
     for (const table of RESOURCE_TABLES) await tx.deleteFrom(table).execute();
   });
 }

@@ -15,6 +15,7 @@ import type { Clock } from '../clock.js';
 import { type ConfigOverrides, resolveConfig } from '../config.js';
 import type { Region } from '../domain/regions.js';
 import { type RunningServer, startServer } from '../server.js';
+import { testDatabaseOverrides } from './database.js';
 
 /** A clock tests move by hand. */
 export class ManualClock implements Clock {
@@ -79,6 +80,7 @@ export async function startTestServer(
       host: '127.0.0.1',
       regionPorts: { gz: 0 },
       logLevel: 'silent',
+      ...testDatabaseOverrides(dataDir),
       ...options.overrides,
     },
   });

@@ -14,7 +14,7 @@ import {
   type Role,
 } from '../../domain/peerconn/model.js';
 import type { Region } from '../../domain/regions.js';
-import type { Executor } from '../database.js';
+import { type Executor, isPostgres } from '../database.js';
 import type { PeerConnEndsTable, PeerConnsTable } from '../schema.js';
 import type { Scope } from './scope.js';
 
@@ -330,4 +330,15 @@ export async function duePeerConnIdsTouching(
     )
     .execute();
   return rows.map((row) => row.id);
+}
+
+/**
+ * Takes a due connection for this transaction: on PostgreSQL the row is locked and a row another
+ * replica holds is skipped (`FOR UPDATE SKIP LOCKED`), so each due step is worked once; SQLite
+ * runs one writer at a time, so a re-check suffices. Answers false when there is nothing to do.
+ */
+export async function claimDuePeerConn(db: Executor, id: string, now: number): Promise<boolean> {
+  let query = db.selectFrom('peer_conns').select('id').where('id', '=', id).where('next_due_at', '<=', now);
+  if (isPostgres(db)) query = query.forUpdate().skipLocked();
+  return (await query.executeTakeFirst()) !== undefined;
 }
