@@ -4,6 +4,8 @@ import type { Command } from 'commander';
 interface ServeFlags {
   config?: string;
   dataDir?: string;
+  databaseUrl?: string;
+  databaseSchema?: string;
   host?: string;
   port?: string;
   region?: string;
@@ -22,6 +24,8 @@ function flagOverrides(
 ): ConfigOverrides {
   const overrides: Record<string, unknown> = {};
   if (flags.dataDir !== undefined) overrides.dataDir = flags.dataDir;
+  if (flags.databaseUrl !== undefined) overrides.databaseUrl = flags.databaseUrl;
+  if (flags.databaseSchema !== undefined) overrides.databaseSchema = flags.databaseSchema;
   if (flags.host !== undefined) overrides.host = flags.host;
   if (flags.port !== undefined) {
     if (!/^\d+$/.test(flags.port)) throw new Error(`--port: "${flags.port}" is not a port number`);
@@ -41,6 +45,8 @@ export function registerServeCommand(program: Command): void {
     .description('run the Peerlink server (embedded SQLite in the data directory)')
     .option('--config <file>', 'JSON config file (flags > PEERLINK_* environment > file > defaults)')
     .option('--data-dir <dir>', 'data directory (default ./peerlink-data)')
+    .option('--database-url <url>', 'PostgreSQL instead of SQLite, shared by replicas (needs PEERLINK_MASTER_KEY)')
+    .option('--database-schema <name>', 'PostgreSQL schema (default public)')
     .option('--host <host>', 'address to listen on (default 127.0.0.1)')
     .option('--port <port>', 'port of the default region (default 8080)')
     .option('--region <region>', 'region served on --port (default bj)')
