@@ -1,11 +1,13 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as initial from './migrations/0001_initial.js';
 import * as peerConnections from './migrations/0002_peer_connections.js';
+import * as dueIndexCoversId from './migrations/0003_due_index_covers_id.js';
 
 /** Migrations ship inside the code, named so that their order is their name's order. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_peer_connections': peerConnections,
+  '0003_due_index_covers_id': dueIndexCoversId,
 };
 
 class InCodeMigrations implements MigrationProvider {

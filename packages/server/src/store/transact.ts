@@ -13,7 +13,14 @@ const RETRYABLE_CODES = new Set([
   'SQLITE_CONSTRAINT_PRIMARYKEY',
   'SQLITE_BUSY',
 ]);
-const MAX_ATTEMPTS = 8;
+/**
+ * Many requests on one row (retries of one clientToken, answers to one request) conflict in turn:
+ * each round only one commits. Pauses grow (2, 4, 8 … ms, each a random part of its bound, at most
+ * MAX_PAUSE_MS) so that the contenders spread out; a request that still conflicts after every
+ * attempt answers 503 (http/errors.ts), which clients retry.
+ */
+const MAX_ATTEMPTS = 50;
+const MAX_PAUSE_MS = 100;
 
 function isRetryable(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
@@ -32,7 +39,8 @@ export async function transact<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise
       return await db.transaction().setIsolationLevel('serializable').execute(work);
     } catch (error) {
       if (!isRetryable(error) || attempt >= MAX_ATTEMPTS) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+      const pause = Math.random() * Math.min(MAX_PAUSE_MS, 2 ** attempt);
+      await new Promise((resolve) => setTimeout(resolve, pause));
     }
   }
 }

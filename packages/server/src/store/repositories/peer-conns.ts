@@ -177,12 +177,13 @@ export async function listVisibleEnds(
   if (filter.vpcId) query = query.where('vpc_id', '=', filter.vpcId);
   const marker = page.marker;
   if (marker) {
-    query = query.where((eb) =>
-      eb.or([
-        eb('peer_conn_id', '>', marker.peerConnId),
-        eb.and([eb('peer_conn_id', '=', marker.peerConnId), eb('end_index', '>=', END_INDEX[marker.role])]),
-      ]),
-    );
+    // The plain `>=` lets the index start its range at the marker; the OR alone would make SQLite
+    // read every end of the account up to it (40x slower at 1M connections, see bench/README.md).
+    query = query
+      .where('peer_conn_id', '>=', marker.peerConnId)
+      .where((eb) =>
+        eb.or([eb('peer_conn_id', '>', marker.peerConnId), eb('end_index', '>=', END_INDEX[marker.role])]),
+      );
   }
   const ends = await query.execute();
   const ids = [...new Set(ends.map((end) => end.peer_conn_id))];
