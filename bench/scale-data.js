@@ -141,7 +141,7 @@ export const DUE_SQL =
 export const LIST_SQL =
   'select "peer_conn_id", "role" from "peer_conn_ends" where "account_id" = ? and "region" = ? order by "peer_conn_id", "end_index" limit ?';
 export const LIST_MARKER_SQL =
-  'select "peer_conn_id", "role" from "peer_conn_ends" where "account_id" = ? and "region" = ? and ("peer_conn_id" > ? or ("peer_conn_id" = ? and "end_index" >= ?)) order by "peer_conn_id", "end_index" limit ?';
+  'select "peer_conn_id", "role" from "peer_conn_ends" where "account_id" = ? and "region" = ? and "peer_conn_id" >= ? and ("peer_conn_id" > ? or "end_index" >= ?) order by "peer_conn_id", "end_index" limit ?';
 
 export function queryPlan(db, sql, params) {
   return db

@@ -9,6 +9,7 @@ import type { IdempotencyInput } from './caller.js';
 
 /** A token is remembered for 24 hours from its last use (reference §5.7). */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+const TOUCH_INTERVAL_MS = 60 * 1000;
 
 /**
  * Runs `work` once per (account, operation, token) inside the caller's transaction, so the effect
@@ -32,7 +33,10 @@ export async function runIdempotent<T extends object>(
         `clientToken "${input.token}" was already used for a different ${scope.operation} request`,
       );
     }
-    await touchIdempotencyRecord(tx, key, scope.now);
+    // Refreshing the window at most once a minute: a burst of retries of one token would otherwise
+    // all write the same row, and on PostgreSQL conflict with each other.
+    if (scope.now - existing.lastUsedAt >= TOUCH_INTERVAL_MS)
+      await touchIdempotencyRecord(tx, key, scope.now);
     return JSON.parse(existing.result) as T;
   }
   const result = await work();

@@ -45,12 +45,27 @@ const FRAMEWORK_ERRORS: Record<string, { status: number; code: string; message: 
   FST_ERR_ASYNC_CONSTRAINT: { status: 400, code: 'InvalidURI', message: 'the request URI is not valid' },
 };
 
+/**
+ * Database conflicts with concurrent requests (serialization failure, deadlock, SQLite busy) that
+ * were still there after every retry of the transaction (store/transact.ts): nothing is broken and
+ * nothing was written, so the answer says to retry (503 is what the BCE SDKs retry).
+ */
+const CONFLICT_CODES = new Set(['40001', '40P01', 'SQLITE_BUSY']);
+
 /** Turns anything thrown while serving a request into its wire form; unknown errors are 500s. */
 export function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
   if (error instanceof DomainError)
     return new HttpError(STATUS_OF_KIND[error.kind], error.kind, error.message, error.reason);
   const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && CONFLICT_CODES.has(code)) {
+    return new HttpError(
+      503,
+      'ServiceUnavailable',
+      'the request kept conflicting with concurrent requests and was not applied; retry it',
+      'ConcurrentUpdateConflict',
+    );
+  }
   if (typeof code === 'string' && FRAMEWORK_ERRORS[code]) {
     const known = FRAMEWORK_ERRORS[code]!;
     return new HttpError(known.status, known.code, known.message);

@@ -10,10 +10,17 @@ import { type Db, openDatabase } from '../store/database.js';
  */
 export const TEST_DATABASE_URL = process.env.PEERLINK_TEST_DATABASE_URL || undefined;
 export const TEST_MASTER_KEY = Buffer.alloc(32, 7).toString('base64');
-export const TEST_SCHEMA_PREFIX = 't_';
+/** Set by the global setup (test/setup/postgres.ts), so that each run drops only its own schemas. */
+export const TEST_RUN = process.env.PEERLINK_TEST_RUN ?? 'adhoc';
+
+export function testSchemaPrefix(run: string): string {
+  return `t_${run}_`;
+}
 
 export function testSchemaFor(dataDir: string): string {
-  return TEST_SCHEMA_PREFIX + createHash('sha1').update(path.resolve(dataDir)).digest('hex').slice(0, 20);
+  return (
+    testSchemaPrefix(TEST_RUN) + createHash('sha1').update(path.resolve(dataDir)).digest('hex').slice(0, 20)
+  );
 }
 
 /** Config for a test server's database: nothing on SQLite, URL, schema and master key on PostgreSQL. */
