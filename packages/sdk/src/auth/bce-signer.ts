@@ -58,15 +58,33 @@ function canonicalQuery(search: string): string {
     .join('&');
 }
 
+/**
+ * Imported HMAC keys, by key text: importing is most of WebCrypto's cost per signature, and both
+ * keys repeat (the SK on every request, the signing key for a whole second).
+ */
+const importedKeys = new Map<string, Promise<CryptoKey>>();
+const IMPORTED_KEYS_MAX = 64;
+
+function hmacKey(key: string): Promise<CryptoKey> {
+  let imported = importedKeys.get(key);
+  if (!imported) {
+    imported = globalThis.crypto.subtle.importKey(
+      'raw',
+      encoder.encode(key),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign'],
+    );
+    if (importedKeys.size >= IMPORTED_KEYS_MAX) importedKeys.delete(importedKeys.keys().next().value!);
+    importedKeys.set(key, imported);
+  }
+  return imported;
+}
+
 async function hmacHex(key: string, data: string): Promise<string> {
-  const cryptoKey = await globalThis.crypto.subtle.importKey(
-    'raw',
-    encoder.encode(key),
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['sign'],
+  const mac = new Uint8Array(
+    await globalThis.crypto.subtle.sign('HMAC', await hmacKey(key), encoder.encode(data)),
   );
-  const mac = new Uint8Array(await globalThis.crypto.subtle.sign('HMAC', cryptoKey, encoder.encode(data)));
   return Array.from(mac, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
