@@ -45,7 +45,10 @@ export function registerServeCommand(program: Command): void {
     .description('run the Peerlink server (embedded SQLite in the data directory)')
     .option('--config <file>', 'JSON config file (flags > PEERLINK_* environment > file > defaults)')
     .option('--data-dir <dir>', 'data directory (default ./peerlink-data)')
-    .option('--database-url <url>', 'PostgreSQL instead of SQLite, shared by replicas (needs PEERLINK_MASTER_KEY)')
+    .option(
+      '--database-url <url>',
+      'PostgreSQL instead of SQLite, shared by replicas (needs PEERLINK_MASTER_KEY)',
+    )
     .option('--database-schema <name>', 'PostgreSQL schema (default public)')
     .option('--host <host>', 'address to listen on (default 127.0.0.1)')
     .option('--port <port>', 'port of the default region (default 8080)')
