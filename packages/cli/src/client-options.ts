@@ -36,8 +36,16 @@ export function clientConfig(flags: ClientFlags, env: NodeJS.ProcessEnv = proces
       `no profile "${name}" in ${file}; create it with: peerlink configure --profile ${name}`,
     );
   }
-  const ak = flags.ak ?? fromEnv('PEERLINK_AK') ?? profile?.ak;
-  const sk = flags.sk ?? fromEnv('PEERLINK_SK') ?? profile?.sk;
+  // Key id and secret come from one place: flags, else (unless --profile names a profile, which
+  // then wins as in the AWS CLI) the environment, else the profile.
+  const fromFlags = flags.ak !== undefined || flags.sk !== undefined;
+  const useEnv = !fromFlags && !flags.profile && (fromEnv('PEERLINK_AK') || fromEnv('PEERLINK_SK'));
+  const source = fromFlags
+    ? { ak: flags.ak, sk: flags.sk }
+    : useEnv
+      ? { ak: fromEnv('PEERLINK_AK'), sk: fromEnv('PEERLINK_SK') }
+      : { ak: profile?.ak, sk: profile?.sk };
+  const { ak, sk } = source;
   if (!ak || !sk) {
     throw new UsageError(
       'no credentials: run "peerlink configure", or give --ak and --sk, or set PEERLINK_AK and PEERLINK_SK',

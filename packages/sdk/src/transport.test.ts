@@ -250,6 +250,26 @@ describe('SignedTransport retries', () => {
     expect(server.received).toHaveLength(2);
   });
 
+  it('never repeats a write without a clientToken, which could act twice', async () => {
+    const server = await loopback((_request, res, n) => bceError(res, 503, 'ServiceUnavailable', n));
+    const error = await failureOf(
+      transport(server.endpoint).send('POST', '/api/v1/accounts', { body: {} }),
+      PeerlinkApiError,
+    );
+    expect(error.statusCode).toBe(503);
+    expect(server.received).toHaveLength(1);
+  });
+
+  it('repeats a write without a clientToken only when its signature was refused (RequestExpired)', async () => {
+    const server = await loopback((_request, res, n) =>
+      n === 1 ? bceError(res, 400, 'RequestExpired', n) : json(res, 201, { accountId: 'a' }),
+    );
+    await expect(transport(server.endpoint).send('POST', '/api/v1/accounts', { body: {} })).resolves.toEqual({
+      accountId: 'a',
+    });
+    expect(server.received).toHaveLength(2);
+  });
+
   it('makes exactly one attempt with maxRetries 0', async () => {
     const server = await loopback((_request, res, n) => bceError(res, 503, 'ServiceUnavailable', n));
     const error = await failureOf(

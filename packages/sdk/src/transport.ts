@@ -60,6 +60,7 @@ export class SignedTransport {
     const url = buildUrl(this.config.endpoint, path, options.query);
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
     const deadline = Date.now() + this.retry.totalTimeoutMs;
+    const repeatable = method === 'GET' || method === 'HEAD' || options.query?.clientToken !== undefined;
     for (let attempt = 1; ; attempt++) {
       let failure: unknown;
       try {
@@ -67,10 +68,13 @@ export class SignedTransport {
       } catch (error) {
         failure = error;
       }
+      const answer =
+        failure instanceof BceServiceError || failure instanceof PeerlinkApiError ? failure : undefined;
+      // A refused signature (RequestExpired) did nothing and can always be sent again; otherwise only
+      // a request that cannot act twice is repeated: a read, or a call carrying a clientToken.
       const retryable =
-        !(failure instanceof BceServiceError || failure instanceof PeerlinkApiError) ||
-        RETRYABLE_STATUSES.has(failure.statusCode) ||
-        RETRYABLE_CODES.has(failure.code);
+        (answer !== undefined && RETRYABLE_CODES.has(answer.code)) ||
+        (repeatable && (answer === undefined || RETRYABLE_STATUSES.has(answer.statusCode)));
       const wait = backoffMs(attempt, this.retry);
       if (!retryable || attempt > this.retry.maxRetries || Date.now() + wait >= deadline) {
         if (failure instanceof BceServiceError || failure instanceof PeerlinkApiError) throw failure;

@@ -59,7 +59,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     { level: config.logLevel, base: { service: 'peerlink' } },
     options.logStream ?? process.stdout,
   );
-  const db = await openDatabase(config);
+  const db = await openDatabase(config, (error) => logger.warn({ err: error }, 'database connection lost'));
   const box = SecretBox.open(config.dataDir, config.masterKey);
   const application = createApplication({
     db,

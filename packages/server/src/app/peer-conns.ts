@@ -268,11 +268,18 @@ export class PeerConnService {
   async reconcileDue(limit = 100): Promise<number> {
     const now = this.clock.now();
     const ids = await duePeerConnIds(this.db, now, limit);
+    // One row that keeps failing must not hold up the others: carry on, then report it.
+    let failure: unknown;
     for (const id of ids) {
-      await transact(this.db, async (tx) => {
-        if (await claimDuePeerConn(tx, id, now)) await this.advanceStored(tx, id, now);
-      });
+      try {
+        await transact(this.db, async (tx) => {
+          if (await claimDuePeerConn(tx, id, now)) await this.advanceStored(tx, id, now);
+        });
+      } catch (error) {
+        failure ??= error;
+      }
     }
+    if (failure) throw failure;
     return ids.length;
   }
 

@@ -68,6 +68,7 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
     request.region = resolveRegion(request.headers.host, deps.regionOfPort(request.socket.localPort));
     // Throws 400 InvalidURI on bad percent-encoding, which the query parser above had to swallow.
     parseRawQuery(splitUrl(request.url).query);
+    if (/%00/i.test(request.url)) throw new HttpError(400, 'InvalidURI', 'the URI must not contain %00');
   });
 
   registerObservability(app, deps.db);

@@ -64,6 +64,13 @@ describe('request bodies on the BCE API', () => {
     }
   });
 
+  it('refuses the NUL character in a body, a path or a query with 400, on every database', async () => {
+    const body = JSON.stringify({ name: 'nul', cidr: '10.0.0.0/16', description: 'a\u0000b' });
+    expectError(await send('POST', '/v1/vpc', json(body)), 400, 'InappropriateJSON');
+    expectError(await send('GET', '/v1/peerconn/peerconn-%00x'), 400, 'InvalidURI');
+    expectError(await send('GET', '/v1/peerconn', { query: 'vpcId=a%00' }), 400, 'InvalidURI');
+  });
+
   it('refuses JSON that is not an object with 400 InappropriateJSON', async () => {
     for (const body of ['[]', '[{"name": "x", "cidr": "10.0.0.0/16"}]', '"vpc"', '42', 'true']) {
       expectError(await send('POST', '/v1/vpc', json(body)), 400, 'InappropriateJSON');

@@ -50,7 +50,14 @@ const FRAMEWORK_ERRORS: Record<string, { status: number; code: string; message: 
  * were still there after every retry of the transaction (store/transact.ts): nothing is broken and
  * nothing was written, so the answer says to retry (503 is what the BCE SDKs retry).
  */
-const CONFLICT_CODES = new Set(['40001', '40P01', 'SQLITE_BUSY']);
+const CONFLICT_CODES = new Set([
+  '40001',
+  '40P01',
+  '23505',
+  'SQLITE_BUSY',
+  'SQLITE_CONSTRAINT_UNIQUE',
+  'SQLITE_CONSTRAINT_PRIMARYKEY',
+]);
 
 /** Turns anything thrown while serving a request into its wire form; unknown errors are 500s. */
 export function toHttpError(error: unknown): HttpError {

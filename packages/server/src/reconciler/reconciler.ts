@@ -15,6 +15,7 @@ export class Reconciler {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
   private again = false;
+  private stopped = false;
 
   constructor(
     private readonly tasks: ReconcileTask[],
@@ -27,14 +28,17 @@ export class Reconciler {
     this.timer.unref();
   }
 
+  /** No tick starts after this; answers once the one under way, if any, has finished. */
   async stop(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.timer);
     this.timer = undefined;
-    await this.running;
+    while (this.running) await this.running;
   }
 
   /** Runs a tick now; a poke during a tick schedules one more right after it. */
   poke(): void {
+    if (this.stopped) return;
     if (this.running) {
       this.again = true;
       return;

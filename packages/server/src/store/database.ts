@@ -46,7 +46,11 @@ const INT8_OID = 20;
  * missing). Times are bigint milliseconds, read back as numbers. Migrations take Kysely's
  * migration lock, so replicas starting together migrate once.
  */
-export async function openPostgres(url: string, schema = 'public'): Promise<Db> {
+export async function openPostgres(
+  url: string,
+  schema = 'public',
+  onPoolError: (error: Error) => void = () => {},
+): Promise<Db> {
   if (!SCHEMA_NAME.test(schema)) throw new Error(`database schema "${schema}" must be a lowercase SQL name`);
   const types = {
     getTypeParser: (oid: number, format?: 'text' | 'binary') =>
@@ -59,9 +63,13 @@ export async function openPostgres(url: string, schema = 'public'): Promise<Db> 
   } finally {
     await setup.end();
   }
+  const pool = new pg.Pool({ connectionString: url, types, max: 10 });
+  // An idle connection the server drops (restart, failover) must not end the process: the pool
+  // replaces it on the next query.
+  pool.on('error', onPoolError);
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({
-      pool: new pg.Pool({ connectionString: url, types, max: 10 }),
+      pool,
       onCreateConnection: async (connection) => {
         await connection.executeQuery(CompiledQuery.raw(`set search_path to ${schema}`));
       },
@@ -71,13 +79,12 @@ export async function openPostgres(url: string, schema = 'public'): Promise<Db> 
   return db;
 }
 
-export async function openDatabase(options: {
-  dataDir: string;
-  databaseUrl?: string;
-  databaseSchema?: string;
-}): Promise<Db> {
+export async function openDatabase(
+  options: { dataDir: string; databaseUrl?: string; databaseSchema?: string },
+  onPoolError?: (error: Error) => void,
+): Promise<Db> {
   return options.databaseUrl
-    ? openPostgres(options.databaseUrl, options.databaseSchema)
+    ? openPostgres(options.databaseUrl, options.databaseSchema, onPoolError)
     : openSqlite(options.dataDir);
 }
 

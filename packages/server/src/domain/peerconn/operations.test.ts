@@ -323,9 +323,16 @@ describe('release', () => {
 
   it.each(['deleting', 'deleted'] as const)('changes nothing on a %s connection', (status) => {
     const gone = conn('crossAccount', { status, deleteProtect: true });
-    const outcome = releasePeerConn(gone, ctx(B_GZ));
+    const outcome = releasePeerConn(gone, ctx(A_BJ));
     expect(outcome.conn).toBe(gone);
     expect(outcome.events).toEqual([]);
+  });
+
+  it.each(['deleting', 'deleted'] as const)('still refuses the acceptor on a %s connection', (status) => {
+    const gone = conn('crossAccount', { status });
+    expect(() => releasePeerConn(gone, ctx(B_GZ))).toThrow(
+      expect.objectContaining({ kind: 'OperationDenied', reason: 'InitiatorOnly' }),
+    );
   });
 });
 

@@ -146,6 +146,7 @@ function checkReleasable(conn: PeerConn, ctx: OperationContext, operation: strin
  * deleting connection is already on its way, so releasing it again changes nothing.
  */
 export function releasePeerConn(conn: PeerConn, ctx: OperationContext): Outcome {
+  requireInitiatorAcrossAccounts(conn, ctx, 'release');
   if (conn.status === 'deleting' || conn.status === 'deleted') return { conn, events: [] };
   checkReleasable(conn, ctx, 'release');
   if (conn.paymentTiming === 'Prepaid' && conn.status === 'active' && (conn.expiresAt ?? 0) > ctx.now) {

@@ -41,6 +41,10 @@ export function parseBody<T>(checker: BodyChecker<T>, body: unknown): T {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new HttpError(400, 'InappropriateJSON', 'the request body must be a JSON object');
   }
+  // No database stores U+0000 in text (PostgreSQL refuses it): a client mistake, not a 500.
+  if (JSON.stringify(value).includes('\\u0000')) {
+    throw new HttpError(400, 'InappropriateJSON', 'strings must not contain the NUL character (U+0000)');
+  }
   const cleaned = withoutNulls(value as Record<string, unknown>);
   if (!checker.check(cleaned)) throw new HttpError(400, 'InappropriateJSON', checker.first(cleaned));
   return cleaned;

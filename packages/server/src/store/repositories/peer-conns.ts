@@ -132,7 +132,8 @@ export async function findPeerConn(db: Executor, id: string): Promise<PeerConn |
   const row = await db.selectFrom('peer_conns').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) return undefined;
   const ends = await db.selectFrom('peer_conn_ends').selectAll().where('peer_conn_id', '=', id).execute();
-  return toConn(row, ends);
+  // Read outside a transaction, the connection may have been purged between the two queries.
+  return ends.length === 2 ? toConn(row, ends) : undefined;
 }
 
 /** The connection and side that own an interface id (a `peerConn` route's next hop). */
@@ -194,16 +195,16 @@ export async function listVisibleEnds(
     .selectAll()
     .where('peer_conn_id', 'in', ids)
     .execute();
-  const byId = new Map(
-    rows.map((row) => [
-      row.id,
-      toConn(
-        row,
-        endRows.filter((end) => end.peer_conn_id === row.id),
-      ),
-    ]),
-  );
-  return ends.map((end) => ({ conn: byId.get(end.peer_conn_id)!, role: end.role as Role }));
+  const byId = new Map<string, PeerConn>();
+  for (const row of rows) {
+    const its = endRows.filter((end) => end.peer_conn_id === row.id);
+    // Read outside a transaction, a connection purged between these queries is simply not listed.
+    if (its.length === 2) byId.set(row.id, toConn(row, its));
+  }
+  return ends.flatMap((end) => {
+    const conn = byId.get(end.peer_conn_id);
+    return conn ? [{ conn, role: end.role as Role }] : [];
+  });
 }
 
 export async function isPairTaken(db: Executor, vpcA: string, vpcB: string): Promise<boolean> {
