@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { DomainError, type ErrorKind } from './errors.js';
+import { refused } from '../testing/domain-errors.js';
+import { DomainError } from './errors.js';
 import { type Ipv4Cidr, parseIpv4Cidr } from './net/cidr.js';
 import {
   checkRouteRule,
@@ -12,8 +13,6 @@ import {
 } from './route.js';
 import type { Subnet } from './subnet.js';
 import type { Vpc } from './vpc.js';
-
-const refused = (kind: ErrorKind, reason: string) => expect.objectContaining({ kind, reason });
 
 const VPC: Vpc = {
   id: 'vpc-000000010001',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DomainError, type ErrorKind } from './errors.js';
+import { domainRefusal, refused } from '../testing/domain-errors.js';
 import {
   availableIps,
   type CreateSubnetCommand,
@@ -10,19 +10,6 @@ import {
   type Subnet,
 } from './subnet.js';
 import type { Vpc } from './vpc.js';
-
-const refused = (kind: ErrorKind, reason: string) => expect.objectContaining({ kind, reason });
-
-/** Runs `fn`, which must throw a DomainError, and returns that error. */
-function refusal(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a DomainError, but nothing was thrown');
-}
 
 const VPC: Vpc = {
   id: 'vpc-000000010001',
@@ -189,7 +176,7 @@ describe('creating a subnet', () => {
     });
 
     it('names the sibling it overlaps', () => {
-      const error = refusal(() =>
+      const error = domainRefusal(() =>
         create({ cidr: '192.168.1.0/25' }, { siblings: [subnet('sbn-a', '192.168.1.0/24')] }),
       );
       expect(error.message).toContain('sbn-a');
@@ -222,7 +209,7 @@ describe('deleting a subnet', () => {
   });
 
   it('is refused while route rules use it as source', () => {
-    const error = refusal(() => checkSubnetDeletable(subnet('sbn-a', '192.168.1.0/24'), 2));
+    const error = domainRefusal(() => checkSubnetDeletable(subnet('sbn-a', '192.168.1.0/24'), 2));
     expect(error).toMatchObject({ kind: 'ResourceNeedRelease', reason: 'SubnetInUse' });
     expect(error.message).toContain('sbn-a');
     expect(error.message).toContain('2 route rules');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DomainError, type ErrorKind } from './errors.js';
+import { domainRefusal, refused } from '../testing/domain-errors.js';
 import { parseIpv4Cidr } from './net/cidr.js';
 import {
   type CreateVpcCommand,
@@ -13,19 +13,6 @@ import {
   type Vpc,
   vpcBlocks,
 } from './vpc.js';
-
-const refused = (kind: ErrorKind, reason: string) => expect.objectContaining({ kind, reason });
-
-/** Runs `fn`, which must throw a DomainError, and returns that error. */
-function refusal(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a DomainError, but nothing was thrown');
-}
 
 const IPV6 = '240c:4082:0:100::/56';
 
@@ -121,7 +108,7 @@ describe('creating a VPC', () => {
 
   it('refuses a new VPC once the region quota is reached', () => {
     expect(create({}, { vpcsInRegion: 9, quota: 10 }).id).toBe('vpc-000000010001');
-    const error = refusal(() => create({}, { vpcsInRegion: 10, quota: 10 }));
+    const error = domainRefusal(() => create({}, { vpcsInRegion: 10, quota: 10 }));
     expect(error).toMatchObject({ kind: 'LimitExceeded', reason: 'VpcQuotaExceeded' });
     expect(error.message).toContain('bj');
     expect(() => create({}, { vpcsInRegion: 12, quota: 10 })).toThrow(
@@ -279,7 +266,7 @@ describe('updating a VPC', () => {
     });
 
     it('names the clashing block in the overlap message', () => {
-      const error = refusal(() => updateVpc(vpc(), { secondaryCidr: ['10.0.1.0/24'] }, noSubnets));
+      const error = domainRefusal(() => updateVpc(vpc(), { secondaryCidr: ['10.0.1.0/24'] }, noSubnets));
       expect(error.message).toContain('10.0.0.0/16');
     });
 
@@ -304,7 +291,7 @@ describe('updating a VPC', () => {
       expect(() => updateVpc(withSecondary, { secondaryCidr: [] }, facts)).toThrow(
         refused('ResourceNeedRelease', 'SecondaryCidrInUse'),
       );
-      const error = refusal(() => updateVpc(withSecondary, { secondaryCidr: [] }, facts));
+      const error = domainRefusal(() => updateVpc(withSecondary, { secondaryCidr: [] }, facts));
       expect(error.message).toContain('172.16.1.0/24');
     });
 
@@ -348,7 +335,9 @@ describe('deleting a VPC', () => {
   });
 
   it('lists in its message what remains, and only that', () => {
-    const error = refusal(() => checkVpcDeletable(vpc(), { subnets: 2, customRouteRules: 0, peerConns: 3 }));
+    const error = domainRefusal(() =>
+      checkVpcDeletable(vpc(), { subnets: 2, customRouteRules: 0, peerConns: 3 }),
+    );
     expect(error.message).toContain('vpc-000000010001');
     expect(error.message).toContain('2 subnet(s)');
     expect(error.message).toContain('3 peer connection(s)');

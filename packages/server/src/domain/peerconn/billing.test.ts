@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DomainError, type ErrorKind } from '../errors.js';
+import { domainRefusal, refused } from '../../testing/domain-errors.js';
 import {
   addMonths,
   type BillingInput,
@@ -8,19 +8,6 @@ import {
   parseReservation,
   RESERVATION_MONTHS,
 } from './billing.js';
-
-const refused = (kind: ErrorKind, reason: string) => expect.objectContaining({ kind, reason });
-
-/** Runs `fn`, which must throw a DomainError, and returns that error. */
-function refusal(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a DomainError, but nothing was thrown');
-}
 
 describe('parsePaymentTiming', () => {
   it.each(['Prepaid', 'prepaid', 'PREPAID'])('reads %s as Prepaid', (text) => {
@@ -32,7 +19,9 @@ describe('parsePaymentTiming', () => {
   });
 
   it.each([undefined, '', 'PostPay', 'monthly', 'Prepaid '])('refuses %j', (text) => {
-    expect(refusal(() => parsePaymentTiming(text))).toEqual(refused('BadRequest', 'InvalidPaymentTiming'));
+    expect(domainRefusal(() => parsePaymentTiming(text))).toEqual(
+      refused('BadRequest', 'InvalidPaymentTiming'),
+    );
   });
 });
 
@@ -55,19 +44,21 @@ describe('parseReservation', () => {
 
   it.each([0, -1, 10, 11, 13, 18, 48, 1.5])('refuses a length of %s months', (months) => {
     expect(
-      refusal(() => parseReservation({ reservationLength: months, reservationTimeUnit: 'Month' })),
+      domainRefusal(() => parseReservation({ reservationLength: months, reservationTimeUnit: 'Month' })),
     ).toEqual(refused('BadRequest', 'InvalidReservationLength'));
   });
 
   it.each(['Year', 'Day', 'months', ''])('refuses the unit %j', (unit) => {
-    expect(refusal(() => parseReservation({ reservationLength: 1, reservationTimeUnit: unit }))).toEqual(
-      refused('BadRequest', 'InvalidReservationUnit'),
-    );
+    expect(
+      domainRefusal(() => parseReservation({ reservationLength: 1, reservationTimeUnit: unit })),
+    ).toEqual(refused('BadRequest', 'InvalidReservationUnit'));
   });
 
   it('requires a reservation with a length', () => {
-    expect(refusal(() => parseReservation(undefined))).toEqual(refused('BadRequest', 'ReservationRequired'));
-    expect(refusal(() => parseReservation({ reservationTimeUnit: 'Month' }))).toEqual(
+    expect(domainRefusal(() => parseReservation(undefined))).toEqual(
+      refused('BadRequest', 'ReservationRequired'),
+    );
+    expect(domainRefusal(() => parseReservation({ reservationTimeUnit: 'Month' }))).toEqual(
       refused('BadRequest', 'ReservationRequired'),
     );
   });
@@ -75,16 +66,16 @@ describe('parseReservation', () => {
 
 describe('parseBilling', () => {
   it('requires billing', () => {
-    expect(refusal(() => parseBilling(undefined))).toEqual(refused('BadRequest', 'BillingRequired'));
+    expect(domainRefusal(() => parseBilling(undefined))).toEqual(refused('BadRequest', 'BillingRequired'));
   });
 
   it('requires billing when the Go SDK sends "billing": null', () => {
     const body = JSON.parse('{"billing": null}') as { billing: BillingInput | undefined };
-    expect(refusal(() => parseBilling(body.billing))).toEqual(refused('BadRequest', 'BillingRequired'));
+    expect(domainRefusal(() => parseBilling(body.billing))).toEqual(refused('BadRequest', 'BillingRequired'));
   });
 
   it('requires a payment timing', () => {
-    expect(refusal(() => parseBilling({}))).toEqual(refused('BadRequest', 'InvalidPaymentTiming'));
+    expect(domainRefusal(() => parseBilling({}))).toEqual(refused('BadRequest', 'InvalidPaymentTiming'));
   });
 
   it('reads Postpaid without a reservation', () => {
@@ -128,14 +119,14 @@ describe('parseBilling', () => {
   });
 
   it('requires a valid reservation with Prepaid', () => {
-    expect(refusal(() => parseBilling({ paymentTiming: 'Prepaid' }))).toEqual(
+    expect(domainRefusal(() => parseBilling({ paymentTiming: 'Prepaid' }))).toEqual(
       refused('BadRequest', 'ReservationRequired'),
     );
     expect(
-      refusal(() => parseBilling({ paymentTiming: 'Prepaid', reservation: { reservationLength: 10 } })),
+      domainRefusal(() => parseBilling({ paymentTiming: 'Prepaid', reservation: { reservationLength: 10 } })),
     ).toEqual(refused('BadRequest', 'InvalidReservationLength'));
     expect(
-      refusal(() =>
+      domainRefusal(() =>
         parseBilling({
           paymentTiming: 'Prepaid',
           reservation: { reservationLength: 1, reservationTimeUnit: 'Year' },

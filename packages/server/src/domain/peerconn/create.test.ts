@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DomainError, type ErrorKind } from '../errors.js';
+import { domainRefusal, refused } from '../../testing/domain-errors.js';
 import type { Region } from '../regions.js';
 import type { Vpc } from '../vpc.js';
 import {
@@ -13,19 +13,6 @@ import {
   createPeerConn,
 } from './create.js';
 import { type Actor, DEFAULT_TIMINGS } from './model.js';
-
-const refused = (kind: ErrorKind, reason: string) => expect.objectContaining({ kind, reason });
-
-/** Runs `fn`, which must throw a DomainError, and returns that error. */
-function refusal(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a DomainError, but nothing was thrown');
-}
 
 const T0 = Date.UTC(2024, 0, 10, 9);
 const ACTOR: Actor = { accountId: 'acc-a', region: 'bj' };
@@ -167,20 +154,22 @@ describe('checkCreateInput', () => {
     it.each([0, -5, 10_001, 2.5, Number.NaN])(
       'refuses %s Mbps (Go sends 0 when unset)',
       (bandwidthInMbps) => {
-        expect(refusal(() => checkCreateInput(command({ bandwidthInMbps }), ACTOR))).toEqual(
+        expect(domainRefusal(() => checkCreateInput(command({ bandwidthInMbps }), ACTOR))).toEqual(
           refused('BadRequest', 'InvalidBandwidth'),
         );
       },
     );
 
     it('names the field it checks', () => {
-      expect(refusal(() => checkBandwidth('newBandwidthInMbps', 0)).message).toContain('newBandwidthInMbps');
+      expect(domainRefusal(() => checkBandwidth('newBandwidthInMbps', 0)).message).toContain(
+        'newBandwidthInMbps',
+      );
       expect(checkBandwidth('newBandwidthInMbps', 42)).toBe(42);
     });
   });
 
   it('refuses a peer region Peerlink does not serve', () => {
-    expect(refusal(() => checkCreateInput(command({ peerRegion: 'us-east-1' }), ACTOR))).toEqual(
+    expect(domainRefusal(() => checkCreateInput(command({ peerRegion: 'us-east-1' }), ACTOR))).toEqual(
       refused('BadRequest', 'InvalidRegion'),
     );
   });
@@ -188,13 +177,13 @@ describe('checkCreateInput', () => {
   describe('billing', () => {
     it('is required, even within one region (R1)', () => {
       const { billing: _, ...withoutBilling } = command();
-      expect(refusal(() => checkCreateInput(withoutBilling, ACTOR))).toEqual(
+      expect(domainRefusal(() => checkCreateInput(withoutBilling, ACTOR))).toEqual(
         refused('BadRequest', 'BillingRequired'),
       );
     });
 
     it('refuses Prepaid within one region (R1)', () => {
-      expect(refusal(() => checkCreateInput(command({ billing: PREPAID_3 }), ACTOR))).toEqual(
+      expect(domainRefusal(() => checkCreateInput(command({ billing: PREPAID_3 }), ACTOR))).toEqual(
         refused('OperationDenied', 'SameRegionPrepaid'),
       );
     });
@@ -227,29 +216,29 @@ describe('checkCreateInput', () => {
 
     it('refuses Prepaid across regions without a valid reservation', () => {
       expect(
-        refusal(() =>
+        domainRefusal(() =>
           checkCreateInput(command({ peerRegion: 'gz', billing: { paymentTiming: 'Prepaid' } }), ACTOR),
         ),
       ).toEqual(refused('BadRequest', 'ReservationRequired'));
       const tenMonths = { paymentTiming: 'Prepaid', reservation: { reservationLength: 10 } };
       expect(
-        refusal(() => checkCreateInput(command({ peerRegion: 'gz', billing: tenMonths }), ACTOR)),
+        domainRefusal(() => checkCreateInput(command({ peerRegion: 'gz', billing: tenMonths }), ACTOR)),
       ).toEqual(refused('BadRequest', 'InvalidReservationLength'));
     });
   });
 
   it('checks names, description and tags', () => {
-    expect(refusal(() => checkCreateInput(command({ localIfName: '1abc' }), ACTOR))).toEqual(
+    expect(domainRefusal(() => checkCreateInput(command({ localIfName: '1abc' }), ACTOR))).toEqual(
       refused('BadRequest', 'InvalidName'),
     );
-    expect(refusal(() => checkCreateInput(command({ peerIfName: 'has space' }), ACTOR))).toEqual(
+    expect(domainRefusal(() => checkCreateInput(command({ peerIfName: 'has space' }), ACTOR))).toEqual(
       refused('BadRequest', 'InvalidName'),
     );
-    expect(refusal(() => checkCreateInput(command({ description: 'x'.repeat(201) }), ACTOR))).toEqual(
+    expect(domainRefusal(() => checkCreateInput(command({ description: 'x'.repeat(201) }), ACTOR))).toEqual(
       refused('BadRequest', 'InvalidDescription'),
     );
     expect(
-      refusal(() => checkCreateInput(command({ tags: [{ tagKey: '', tagValue: 'v' }] }), ACTOR)),
+      domainRefusal(() => checkCreateInput(command({ tags: [{ tagKey: '', tagValue: 'v' }] }), ACTOR)),
     ).toEqual(refused('BadRequest', 'InvalidTag'));
   });
 });
@@ -359,14 +348,14 @@ describe('createPeerConn', () => {
   });
 
   it('refuses to peer a VPC with itself (R5)', () => {
-    expect(refusal(() => createPeerConn(inputTowards(LOCAL), towards(LOCAL)))).toEqual(
+    expect(domainRefusal(() => createPeerConn(inputTowards(LOCAL), towards(LOCAL)))).toEqual(
       refused('OperationDenied', 'SameVpc'),
     );
   });
 
   it('refuses peerIfName across accounts (R7)', () => {
     expect(
-      refusal(() =>
+      domainRefusal(() =>
         createPeerConn(
           inputTowards(CROSS_ACCOUNT_PEER, { peerIfName: 'theirs' }),
           towards(CROSS_ACCOUNT_PEER),
@@ -386,7 +375,7 @@ describe('createPeerConn', () => {
   it('refuses to peer two relay VPCs (R6)', () => {
     const relayPeer = { ...SAME_REGION_PEER, relay: true };
     expect(
-      refusal(() =>
+      domainRefusal(() =>
         createPeerConn(input(), facts({ localVpc: { ...LOCAL, relay: true }, peerVpc: relayPeer })),
       ),
     ).toEqual(refused('OperationDenied', 'BothRelayVpcs'));
@@ -400,7 +389,7 @@ describe('createPeerConn', () => {
   });
 
   it('refuses a second connection between the same two VPCs (R4)', () => {
-    expect(refusal(() => createPeerConn(input(), facts({ pairTaken: true })))).toEqual(
+    expect(domainRefusal(() => createPeerConn(input(), facts({ pairTaken: true })))).toEqual(
       refused('OperationDenied', 'PeerConnPairExists'),
     );
   });
@@ -408,7 +397,7 @@ describe('createPeerConn', () => {
   describe('address blocks', () => {
     it('refuses two VPCs whose primary blocks overlap', () => {
       const overlapping = vpc('vpc-a00000000009', '192.168.128.0/17');
-      const error = refusal(() => createPeerConn(inputTowards(overlapping), towards(overlapping)));
+      const error = domainRefusal(() => createPeerConn(inputTowards(overlapping), towards(overlapping)));
       expect(error).toEqual(refused('OperationDenied', 'CidrOverlap'));
       expect(error.message).toContain('192.168.0.0/16');
     });
@@ -416,21 +405,21 @@ describe('createPeerConn', () => {
     it('refuses two VPCs whose secondary blocks overlap the other side', () => {
       const local = { ...LOCAL, secondaryCidrs: ['10.8.0.0/16'] };
       const peer = vpc('vpc-b00000000009', '10.0.0.0/12', { accountId: 'acc-b', region: 'gz' });
-      expect(refusal(() => createPeerConn(inputTowards(peer), towards(peer, { localVpc: local })))).toEqual(
-        refused('OperationDenied', 'CidrOverlap'),
-      );
+      expect(
+        domainRefusal(() => createPeerConn(inputTowards(peer), towards(peer, { localVpc: local }))),
+      ).toEqual(refused('OperationDenied', 'CidrOverlap'));
     });
 
     it('refuses a peer that overlaps a VPC already peered with the local VPC', () => {
       const alreadyPeered = vpc('vpc-c00000000001', '172.16.128.0/20');
-      expect(refusal(() => createPeerConn(input(), facts({ peersOfLocal: [alreadyPeered] })))).toEqual(
+      expect(domainRefusal(() => createPeerConn(input(), facts({ peersOfLocal: [alreadyPeered] })))).toEqual(
         refused('OperationDenied', 'PeerCidrConflict'),
       );
     });
 
     it('refuses when the local VPC overlaps a VPC already peered with the peer', () => {
       const alreadyPeered = vpc('vpc-c00000000001', '192.168.10.0/24', { accountId: 'acc-c' });
-      expect(refusal(() => createPeerConn(input(), facts({ peersOfPeer: [alreadyPeered] })))).toEqual(
+      expect(domainRefusal(() => createPeerConn(input(), facts({ peersOfPeer: [alreadyPeered] })))).toEqual(
         refused('OperationDenied', 'PeerCidrConflict'),
       );
     });
@@ -451,7 +440,7 @@ describe('createPeerConn', () => {
     const quotas = { perVpc: 10, perAccount: 10 };
 
     it('refuses when the local VPC has its quota of connections', () => {
-      const error = refusal(() =>
+      const error = domainRefusal(() =>
         createPeerConn(input(), facts({ quotas, live: { localVpc: 10, peerVpc: 0, initiatorAccount: 0 } })),
       );
       expect(error).toEqual(refused('LimitExceeded', 'PeerConnPerVpcQuotaExceeded'));
@@ -459,7 +448,7 @@ describe('createPeerConn', () => {
     });
 
     it('refuses when the peer VPC has its quota of connections', () => {
-      const error = refusal(() =>
+      const error = domainRefusal(() =>
         createPeerConn(input(), facts({ quotas, live: { localVpc: 0, peerVpc: 10, initiatorAccount: 0 } })),
       );
       expect(error).toEqual(refused('LimitExceeded', 'PeerConnPerVpcQuotaExceeded'));
@@ -468,7 +457,7 @@ describe('createPeerConn', () => {
 
     it('refuses when the initiating account has its quota of connections', () => {
       expect(
-        refusal(() =>
+        domainRefusal(() =>
           createPeerConn(input(), facts({ quotas, live: { localVpc: 0, peerVpc: 0, initiatorAccount: 10 } })),
         ),
       ).toEqual(refused('LimitExceeded', 'PeerConnPerAccountQuotaExceeded'));
@@ -484,7 +473,7 @@ describe('createPeerConn', () => {
 
     it('uses the quotas it is given', () => {
       expect(
-        refusal(() =>
+        domainRefusal(() =>
           createPeerConn(
             input(),
             facts({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DomainError, type ErrorKind } from '../errors.js';
+import { domainRefusal, refused } from '../../testing/domain-errors.js';
 import type { Region } from '../regions.js';
 import { advancePeerConn } from './advance.js';
 import { addMonths, type BillingInput } from './billing.js';
@@ -26,19 +26,6 @@ import {
   switchDnsSync,
   updatePeerConnEnd,
 } from './operations.js';
-
-const refused = (kind: ErrorKind, reason: string) => expect.objectContaining({ kind, reason });
-
-/** Runs `fn`, which must throw a DomainError, and returns that error. */
-function refusal(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a DomainError, but nothing was thrown');
-}
 
 const DAY = 24 * 60 * 60 * 1000;
 const T0 = Date.UTC(2024, 0, 10, 9);
@@ -170,20 +157,20 @@ describe('accept', () => {
   });
 
   it('is refused to the initiator (R8)', () => {
-    expect(refusal(() => acceptPeerConn(consulting(), ctx(A_BJ)))).toEqual(
+    expect(domainRefusal(() => acceptPeerConn(consulting(), ctx(A_BJ)))).toEqual(
       refused('OperationDenied', 'AcceptorOnly'),
     );
   });
 
   it('is refused to the acceptor account calling from another region', () => {
-    expect(refusal(() => acceptPeerConn(consulting(), ctx(B_BJ)))).toEqual(
+    expect(domainRefusal(() => acceptPeerConn(consulting(), ctx(B_BJ)))).toEqual(
       refused('OperationDenied', 'AcceptorOnly'),
     );
   });
 
   it.each(['sameRegion', 'crossRegion'] as const)('is refused on a %s same-account connection', (pair) => {
     const c = conn(pair);
-    expect(refusal(() => acceptPeerConn(c, ctx(ACCEPTOR_SIDE[pair])))).toEqual(
+    expect(domainRefusal(() => acceptPeerConn(c, ctx(ACCEPTOR_SIDE[pair])))).toEqual(
       refused('OperationDenied', 'SameAccountAutoAccepted'),
     );
   });
@@ -191,7 +178,7 @@ describe('accept', () => {
   it.each(['active', 'consult_failed', 'expired', 'down', 'error', 'deleted'] as const)(
     'is refused on a %s connection',
     (status) => {
-      expect(refusal(() => acceptPeerConn(conn('crossAccount', { status }), ctx(B_GZ)))).toEqual(
+      expect(domainRefusal(() => acceptPeerConn(conn('crossAccount', { status }), ctx(B_GZ)))).toEqual(
         refused('OperationDenied', 'InvalidPeerConnStatus'),
       );
     },
@@ -217,19 +204,19 @@ describe('reject', () => {
   });
 
   it('is refused to the initiator', () => {
-    expect(refusal(() => rejectPeerConn(consulting(), ctx(A_BJ)))).toEqual(
+    expect(domainRefusal(() => rejectPeerConn(consulting(), ctx(A_BJ)))).toEqual(
       refused('OperationDenied', 'AcceptorOnly'),
     );
   });
 
   it.each(['sameRegion', 'crossRegion'] as const)('is refused on a %s same-account connection', (pair) => {
-    expect(refusal(() => rejectPeerConn(conn(pair), ctx(ACCEPTOR_SIDE[pair])))).toEqual(
+    expect(domainRefusal(() => rejectPeerConn(conn(pair), ctx(ACCEPTOR_SIDE[pair])))).toEqual(
       refused('OperationDenied', 'SameAccountAutoAccepted'),
     );
   });
 
   it.each(['active', 'consult_failed', 'expired'] as const)('is refused on a %s connection', (status) => {
-    expect(refusal(() => rejectPeerConn(conn('crossAccount', { status }), ctx(B_GZ)))).toEqual(
+    expect(domainRefusal(() => rejectPeerConn(conn('crossAccount', { status }), ctx(B_GZ)))).toEqual(
       refused('OperationDenied', 'InvalidPeerConnStatus'),
     );
   });
@@ -266,10 +253,10 @@ describe('release', () => {
   });
 
   it('refuses the acceptor of a cross-account connection (R9)', () => {
-    expect(refusal(() => releasePeerConn(conn('crossAccount'), ctx(B_GZ)))).toEqual(
+    expect(domainRefusal(() => releasePeerConn(conn('crossAccount'), ctx(B_GZ)))).toEqual(
       refused('OperationDenied', 'InitiatorOnly'),
     );
-    expect(refusal(() => releasePeerConn(consulting(), ctx(B_GZ)))).toEqual(
+    expect(domainRefusal(() => releasePeerConn(consulting(), ctx(B_GZ)))).toEqual(
       refused('OperationDenied', 'InitiatorOnly'),
     );
   });
@@ -287,18 +274,18 @@ describe('release', () => {
   });
 
   it('refuses a connection with delete protection on', () => {
-    expect(refusal(() => releasePeerConn(conn('sameRegion', { deleteProtect: true }), ctx(A_BJ)))).toEqual(
-      refused('OperationDenied', 'DeleteProtected'),
-    );
+    expect(
+      domainRefusal(() => releasePeerConn(conn('sameRegion', { deleteProtect: true }), ctx(A_BJ))),
+    ).toEqual(refused('OperationDenied', 'DeleteProtected'));
   });
 
   it('refuses an active prepaid connection that has not expired (R10)', () => {
-    expect(refusal(() => releasePeerConn(prepaid('crossRegion'), ctx(A_BJ)))).toEqual(
+    expect(domainRefusal(() => releasePeerConn(prepaid('crossRegion'), ctx(A_BJ)))).toEqual(
       refused('OperationDenied', 'PrepaidNotExpired'),
     );
-    expect(refusal(() => releasePeerConn(prepaid('crossRegion', { expiresAt: T0 + 1 }), ctx(A_BJ)))).toEqual(
-      refused('OperationDenied', 'PrepaidNotExpired'),
-    );
+    expect(
+      domainRefusal(() => releasePeerConn(prepaid('crossRegion', { expiresAt: T0 + 1 }), ctx(A_BJ))),
+    ).toEqual(refused('OperationDenied', 'PrepaidNotExpired'));
   });
 
   it('releases an active prepaid connection whose paid period has ended', () => {
@@ -358,7 +345,7 @@ describe('refund', () => {
   });
 
   it('refuses the acceptor of a cross-account connection', () => {
-    expect(refusal(() => refundPeerConn(prepaid('crossAccount'), ctx(B_GZ)))).toEqual(
+    expect(domainRefusal(() => refundPeerConn(prepaid('crossAccount'), ctx(B_GZ)))).toEqual(
       refused('OperationDenied', 'InitiatorOnly'),
     );
   });
@@ -366,7 +353,7 @@ describe('refund', () => {
   it.each(['sameRegion', 'crossRegion', 'crossAccount'] as const)(
     'refuses a postpaid %s connection',
     (pair) => {
-      expect(refusal(() => refundPeerConn(conn(pair), ctx(A_BJ)))).toEqual(
+      expect(domainRefusal(() => refundPeerConn(conn(pair), ctx(A_BJ)))).toEqual(
         refused('OperationDenied', 'PostpaidNotRefundable'),
       );
     },
@@ -378,7 +365,7 @@ describe('refund', () => {
     ['sin', 'bj'],
   ] as const)('refuses a cross-border connection %s <-> %s', (from, to) => {
     expect(
-      refusal(() => refundPeerConn(between(from, to), ctx({ accountId: 'acc-a', region: from }))),
+      domainRefusal(() => refundPeerConn(between(from, to), ctx({ accountId: 'acc-a', region: from }))),
     ).toEqual(refused('OperationDenied', 'CrossBorderNotRefundable'));
   });
 
@@ -402,15 +389,15 @@ describe('refund', () => {
   });
 
   it('refuses a connection with delete protection on', () => {
-    expect(refusal(() => refundPeerConn(prepaid('crossRegion', { deleteProtect: true }), ctx(A_BJ)))).toEqual(
-      refused('OperationDenied', 'DeleteProtected'),
-    );
+    expect(
+      domainRefusal(() => refundPeerConn(prepaid('crossRegion', { deleteProtect: true }), ctx(A_BJ))),
+    ).toEqual(refused('OperationDenied', 'DeleteProtected'));
   });
 
   it('refuses a deleted connection', () => {
-    expect(refusal(() => refundPeerConn(prepaid('crossRegion', { status: 'deleted' }), ctx(A_BJ)))).toEqual(
-      refused('OperationDenied', 'InvalidPeerConnStatus'),
-    );
+    expect(
+      domainRefusal(() => refundPeerConn(prepaid('crossRegion', { status: 'deleted' }), ctx(A_BJ))),
+    ).toEqual(refused('OperationDenied', 'InvalidPeerConnStatus'));
   });
 });
 
@@ -444,7 +431,7 @@ describe('resize', () => {
   });
 
   it('refuses to shrink a prepaid connection (R11)', () => {
-    expect(refusal(() => resizePeerConn(prepaid('crossRegion'), ctx(A_BJ), 9))).toEqual(
+    expect(domainRefusal(() => resizePeerConn(prepaid('crossRegion'), ctx(A_BJ), 9))).toEqual(
       refused('OperationDenied', 'PrepaidDowngrade'),
     );
   });
@@ -454,7 +441,7 @@ describe('resize', () => {
   });
 
   it.each([0, -1, 10_001, 2.5])('refuses %s Mbps', (mbps) => {
-    expect(refusal(() => resizePeerConn(conn('sameRegion'), ctx(A_BJ), mbps))).toEqual(
+    expect(domainRefusal(() => resizePeerConn(conn('sameRegion'), ctx(A_BJ), mbps))).toEqual(
       refused('BadRequest', 'InvalidBandwidth'),
     );
   });
@@ -463,7 +450,7 @@ describe('resize', () => {
     expect(resizePeerConn(conn('crossAccount'), ctx(A_BJ), 20).events).toEqual([
       event('acc-a', 'Resize', 'active', 'updating', { detail: '10 -> 20 Mbps' }),
     ]);
-    expect(refusal(() => resizePeerConn(conn('crossAccount'), ctx(B_GZ), 20))).toEqual(
+    expect(domainRefusal(() => resizePeerConn(conn('crossAccount'), ctx(B_GZ), 20))).toEqual(
       refused('OperationDenied', 'InitiatorOnly'),
     );
   });
@@ -475,7 +462,7 @@ describe('resize', () => {
   it.each(['consulting', 'consult_failed', 'expired', 'down', 'error', 'deleted'] as const)(
     'refuses a %s connection',
     (status) => {
-      expect(refusal(() => resizePeerConn(conn('crossAccount', { status }), ctx(A_BJ), 20))).toEqual(
+      expect(domainRefusal(() => resizePeerConn(conn('crossAccount', { status }), ctx(A_BJ), 20))).toEqual(
         refused('OperationDenied', 'InvalidPeerConnStatus'),
       );
     },
@@ -526,37 +513,37 @@ describe('renew', () => {
 
   it('lets the initiator renew a cross-account connection and refuses the acceptor (R12)', () => {
     expect(renewPeerConn(prepaid('crossAccount'), ctx(A_BJ), RENEW_3).conn.reservationMonths).toBe(3);
-    expect(refusal(() => renewPeerConn(prepaid('crossAccount'), ctx(B_GZ), RENEW_3))).toEqual(
+    expect(domainRefusal(() => renewPeerConn(prepaid('crossAccount'), ctx(B_GZ), RENEW_3))).toEqual(
       refused('OperationDenied', 'InitiatorOnly'),
     );
   });
 
   it('refuses a postpaid connection (R12)', () => {
-    expect(refusal(() => renewPeerConn(conn('crossRegion'), ctx(A_BJ), RENEW_3))).toEqual(
+    expect(domainRefusal(() => renewPeerConn(conn('crossRegion'), ctx(A_BJ), RENEW_3))).toEqual(
       refused('OperationDenied', 'PostpaidNotRenewable'),
     );
   });
 
   it('refuses a Postpaid billing, as the Go SDK test sends', () => {
     expect(
-      refusal(() => renewPeerConn(conn('crossRegion'), ctx(A_BJ), { paymentTiming: 'Postpaid' })),
+      domainRefusal(() => renewPeerConn(conn('crossRegion'), ctx(A_BJ), { paymentTiming: 'Postpaid' })),
     ).toEqual(refused('OperationDenied', 'PostpaidNotRenewable'));
     expect(
-      refusal(() =>
+      domainRefusal(() =>
         renewPeerConn(prepaid('crossRegion'), ctx(A_BJ), { ...RENEW_3, paymentTiming: 'postpaid' }),
       ),
     ).toEqual(refused('OperationDenied', 'PostpaidNotRenewable'));
   });
 
   it('requires billing with a valid reservation', () => {
-    expect(refusal(() => renewPeerConn(prepaid('crossRegion'), ctx(A_BJ), undefined))).toEqual(
+    expect(domainRefusal(() => renewPeerConn(prepaid('crossRegion'), ctx(A_BJ), undefined))).toEqual(
       refused('BadRequest', 'BillingRequired'),
     );
     expect(
-      refusal(() => renewPeerConn(prepaid('crossRegion'), ctx(A_BJ), { paymentTiming: 'Prepaid' })),
+      domainRefusal(() => renewPeerConn(prepaid('crossRegion'), ctx(A_BJ), { paymentTiming: 'Prepaid' })),
     ).toEqual(refused('BadRequest', 'ReservationRequired'));
     expect(
-      refusal(() =>
+      domainRefusal(() =>
         renewPeerConn(prepaid('crossRegion'), ctx(A_BJ), { reservation: { reservationLength: 10 } }),
       ),
     ).toEqual(refused('BadRequest', 'InvalidReservationLength'));
@@ -565,9 +552,9 @@ describe('renew', () => {
   it.each(['consulting', 'consult_failed', 'down', 'deleted'] as const)(
     'refuses a %s connection',
     (status) => {
-      expect(refusal(() => renewPeerConn(prepaid('crossAccount', { status }), ctx(A_BJ), RENEW_3))).toEqual(
-        refused('OperationDenied', 'InvalidPeerConnStatus'),
-      );
+      expect(
+        domainRefusal(() => renewPeerConn(prepaid('crossAccount', { status }), ctx(A_BJ), RENEW_3)),
+      ).toEqual(refused('OperationDenied', 'InvalidPeerConnStatus'));
     },
   );
 });
@@ -627,26 +614,26 @@ describe('DNS sync', () => {
   it('lets the owner of a cross-region connection switch only the end of the region it calls', () => {
     const c = conn('crossRegion');
     expect(switchDnsSync(c, ctx(A_GZ), 'acceptor', true).conn.acceptor.dnsStatus).toBe('syncing');
-    expect(refusal(() => switchDnsSync(c, ctx(A_BJ), 'acceptor', true))).toEqual(
+    expect(domainRefusal(() => switchDnsSync(c, ctx(A_BJ), 'acceptor', true))).toEqual(
       refused('NoSuchObject', 'PeerConnEndNotFound'),
     );
-    expect(refusal(() => switchDnsSync(c, ctx(A_GZ), 'initiator', true))).toEqual(
+    expect(domainRefusal(() => switchDnsSync(c, ctx(A_GZ), 'initiator', true))).toEqual(
       refused('NoSuchObject', 'PeerConnEndNotFound'),
     );
   });
 
   it("treats the other account's end of a cross-account connection as not found", () => {
     const c = conn('crossAccount');
-    expect(refusal(() => switchDnsSync(c, ctx(B_GZ), 'initiator', true))).toEqual(
+    expect(domainRefusal(() => switchDnsSync(c, ctx(B_GZ), 'initiator', true))).toEqual(
       refused('NoSuchObject', 'PeerConnEndNotFound'),
     );
     expect(
-      refusal(() => switchDnsSync(withDns(c, 'acceptor', 'open'), ctx(A_BJ), 'acceptor', false)),
+      domainRefusal(() => switchDnsSync(withDns(c, 'acceptor', 'open'), ctx(A_BJ), 'acceptor', false)),
     ).toEqual(refused('NoSuchObject', 'PeerConnEndNotFound'));
   });
 
   it.each([undefined, '', 'both', 'Initiator'])('refuses the role %j', (role) => {
-    expect(refusal(() => switchDnsSync(conn('sameRegion'), ctx(A_BJ), role, true))).toEqual(
+    expect(domainRefusal(() => switchDnsSync(conn('sameRegion'), ctx(A_BJ), role, true))).toEqual(
       refused('BadRequest', 'InvalidRole'),
     );
   });
@@ -655,25 +642,25 @@ describe('DNS sync', () => {
     'refuses a %s connection',
     (status) => {
       const c = conn('crossAccount', { status });
-      expect(refusal(() => switchDnsSync(c, ctx(A_BJ), 'initiator', true))).toEqual(
+      expect(domainRefusal(() => switchDnsSync(c, ctx(A_BJ), 'initiator', true))).toEqual(
         refused('OperationDenied', 'InvalidPeerConnStatus'),
       );
       expect(
-        refusal(() => switchDnsSync(withDns(c, 'initiator', 'open'), ctx(A_BJ), 'initiator', false)),
+        domainRefusal(() => switchDnsSync(withDns(c, 'initiator', 'open'), ctx(A_BJ), 'initiator', false)),
       ).toEqual(refused('OperationDenied', 'InvalidPeerConnStatus'));
     },
   );
 
   it.each(['open', 'wait'] as const)('refuses to open a sync that is %s', (dnsStatus) => {
     const c = withDns(conn('sameRegion'), 'acceptor', dnsStatus);
-    expect(refusal(() => switchDnsSync(c, ctx(A_BJ), 'acceptor', true))).toEqual(
+    expect(domainRefusal(() => switchDnsSync(c, ctx(A_BJ), 'acceptor', true))).toEqual(
       refused('OperationDenied', 'DnsSyncAlreadyOpen'),
     );
   });
 
   it.each(['close', 'wait'] as const)('refuses to close a sync that is %s', (dnsStatus) => {
     const c = withDns(conn('sameRegion'), 'acceptor', dnsStatus);
-    expect(refusal(() => switchDnsSync(c, ctx(A_BJ), 'acceptor', false))).toEqual(
+    expect(domainRefusal(() => switchDnsSync(c, ctx(A_BJ), 'acceptor', false))).toEqual(
       refused('OperationDenied', 'DnsSyncNotOpen'),
     );
   });
@@ -722,14 +709,14 @@ describe('delete protection', () => {
   });
 
   it('refuses the acceptor of a cross-account connection', () => {
-    expect(refusal(() => switchDeleteProtect(conn('crossAccount'), ctx(B_GZ), true))).toEqual(
+    expect(domainRefusal(() => switchDeleteProtect(conn('crossAccount'), ctx(B_GZ), true))).toEqual(
       refused('OperationDenied', 'InitiatorOnly'),
     );
   });
 
   it('refuses a deleted connection', () => {
     expect(
-      refusal(() => switchDeleteProtect(conn('sameRegion', { status: 'deleted' }), ctx(A_BJ), true)),
+      domainRefusal(() => switchDeleteProtect(conn('sameRegion', { status: 'deleted' }), ctx(A_BJ), true)),
     ).toEqual(refused('OperationDenied', 'InvalidPeerConnStatus'));
   });
 });
@@ -803,18 +790,20 @@ describe('update', () => {
     ['another region', 'crossRegion', A_BJ, 'qpif-acceptor001'],
     ['no end at all', 'sameRegion', A_BJ, 'qpif-unknown0001'],
   ] as const)('treats an interface of %s as not found', (_, pair, actor, localIfId) => {
-    expect(refusal(() => updatePeerConnEnd(conn(pair), ctx(actor), { localIfId, localIfName: 'x' }))).toEqual(
-      refused('NoSuchObject', 'PeerConnEndNotFound'),
-    );
+    expect(
+      domainRefusal(() => updatePeerConnEnd(conn(pair), ctx(actor), { localIfId, localIfName: 'x' })),
+    ).toEqual(refused('NoSuchObject', 'PeerConnEndNotFound'));
   });
 
   it('checks the new name and description', () => {
     const c = conn('sameRegion');
     expect(
-      refusal(() => updatePeerConnEnd(c, ctx(A_BJ), { localIfId: 'qpif-initiator01', localIfName: '9' })),
+      domainRefusal(() =>
+        updatePeerConnEnd(c, ctx(A_BJ), { localIfId: 'qpif-initiator01', localIfName: '9' }),
+      ),
     ).toEqual(refused('BadRequest', 'InvalidName'));
     expect(
-      refusal(() =>
+      domainRefusal(() =>
         updatePeerConnEnd(c, ctx(A_BJ), { localIfId: 'qpif-initiator01', description: 'x'.repeat(201) }),
       ),
     ).toEqual(refused('BadRequest', 'InvalidDescription'));
@@ -824,7 +813,7 @@ describe('update', () => {
     'refuses a %s connection',
     (status) => {
       expect(
-        refusal(() =>
+        domainRefusal(() =>
           updatePeerConnEnd(conn('crossAccount', { status }), ctx(A_BJ), { localIfId: 'qpif-initiator01' }),
         ),
       ).toEqual(refused('OperationDenied', 'InvalidPeerConnStatus'));
@@ -870,11 +859,11 @@ describe('busy rule', () => {
   );
 
   it.each(cases)('refuses to %s while %s', (_operation, _state, c, run) => {
-    expect(refusal(() => run(c))).toEqual(refused('OperationDenied', 'PeerConnBusy'));
+    expect(domainRefusal(() => run(c))).toEqual(refused('OperationDenied', 'PeerConnBusy'));
   });
 
   it.each(BUSY)('checkNotBusy refuses while %s', (_state, c) => {
-    expect(refusal(() => checkNotBusy(c))).toEqual(refused('OperationDenied', 'PeerConnBusy'));
+    expect(domainRefusal(() => checkNotBusy(c))).toEqual(refused('OperationDenied', 'PeerConnBusy'));
   });
 
   it.each(['active', 'consulting', 'consult_failed', 'expired', 'down', 'error', 'deleted'] as const)(
@@ -885,7 +874,7 @@ describe('busy rule', () => {
   );
 
   it('names what the connection is busy with', () => {
-    expect(refusal(() => checkNotBusy(BUSY[0]![1])).message).toContain('creating');
-    expect(refusal(() => checkNotBusy(BUSY[6]![1])).message).toContain('acceptor');
+    expect(domainRefusal(() => checkNotBusy(BUSY[0]![1])).message).toContain('creating');
+    expect(domainRefusal(() => checkNotBusy(BUSY[6]![1])).message).toContain('acceptor');
   });
 });
