@@ -9,7 +9,16 @@ import { text } from 'node:stream/consumers';
 import { fileURLToPath } from 'node:url';
 import { VpcClient } from '@peerlink/sdk';
 import { hmacRate, signRate, sqliteCommitRate } from './micro.js';
-import { createPeerConns, createVpcs, peerConnBody, startBare, startPeerlink, vpcPairs } from './servers.js';
+import {
+  createPeerConns,
+  createVpcs,
+  crossPairs,
+  crossPeerConnBody,
+  peerConnBody,
+  startBare,
+  startPeerlink,
+  vpcPairs,
+} from './servers.js';
 import { measureStartup } from './startup.js';
 import { printTable } from './table.js';
 
@@ -19,19 +28,28 @@ const SECONDS = 5;
 const VPC_COUNT = 400;
 /** Connections created before the load; same account, so each shows two ends in the list. */
 const LISTED_CONNS = 100;
+/** VPCs of each side of the cross-account scenario (initiator in bj, acceptor in gz): n² pairs. */
+const CROSS_VPCS = 100;
+/** An accept refused because the connection is not consulting yet is sent again, this often at most. */
+const ACCEPT_RETRY = { max: 100, pauseMs: 5 };
 
 const LOAD = fileURLToPath(new URL('./load.js', import.meta.url));
+const PAIRS = fileURLToPath(new URL('./pairs.js', import.meta.url));
 const progress = (message) => process.stderr.write(`bench: ${message}\n`);
 
-/** One autocannon scenario in a child process (see load.js). */
-async function runLoad(figure, target, requests) {
+/** One scenario in a child process: JSON in on stdin, one JSON result out on stdout. */
+async function runChild(script, figure, input) {
   progress(`${figure}: ${CONNECTIONS} connections, ${SECONDS} s`);
-  const child = spawn(process.execPath, [LOAD], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const { url, credentials } = target;
-  child.stdin.end(JSON.stringify({ url, credentials, connections: CONNECTIONS, seconds: SECONDS, requests }));
+  const child = spawn(process.execPath, [script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  child.stdin.end(JSON.stringify({ connections: CONNECTIONS, seconds: SECONDS, ...input }));
   const output = await text(child.stdout);
   if (!output) throw new Error(`load generator failed on ${figure}`);
   return { figure, ...JSON.parse(output) };
+}
+
+/** One autocannon scenario (see load.js). */
+function runLoad(figure, { url, credentials }, requests) {
+  return runChild(LOAD, figure, { url, credentials, requests });
 }
 
 const get = (p) => [{ method: 'GET', path: p }];
@@ -66,6 +84,28 @@ async function main() {
     const logged = await startPeerlink(dir('logged'), { logs: true });
     closers.push(() => logged.server.close()); // closing twice is harmless
     const [loggedVpcId] = await createVpcs(logged, 1);
+    // Cross-account pairs: a third instance with a gz listener and instant steps (peerConnStepMs 0),
+    // so a new request is `consulting` as soon as the reconciler (poked after the create) or the
+    // accept itself brings it up to date, instead of 0.5 s later.
+    progress(`fixtures: ${CROSS_VPCS} VPCs in bj of account A, ${CROSS_VPCS} in gz of account B`);
+    const cross = await startPeerlink(dir('cross'), {
+      tenants: 2,
+      regionPorts: { gz: 0 },
+      peerConnStepMs: 0,
+    });
+    closers.push(() => cross.server.close());
+    const [initiator, acceptor] = cross.accounts;
+    const gzUrl = cross.endpoints.gz;
+    const initiatorVpcs = await createVpcs(
+      { url: cross.url, credentials: initiator.credentials },
+      CROSS_VPCS,
+    );
+    const acceptorVpcs = await createVpcs(
+      { url: gzUrl, credentials: acceptor.credentials },
+      CROSS_VPCS,
+      CROSS_VPCS,
+    );
+    const crossPool = crossPairs(initiatorVpcs, acceptorVpcs);
 
     const reads = [
       await runLoad('bare Fastify GET /bare (ceiling), first', bare, get('/bare')),
@@ -95,11 +135,25 @@ async function main() {
         creates('peerconn', pairs.slice(LISTED_CONNS, LISTED_CONNS + poolSize).map(peerConnBody)),
       ),
     ];
-    // In-process: includes the bench harness and the bare server beside Peerlink.
+    // At least two commits per pair (the create and the accept), so half the create pool.
+    const pairPool = crossPool
+      .slice(0, Math.ceil(poolSize / 2))
+      .map((pair) => crossPeerConnBody(pair, acceptor.accountId));
+    const crossFigure = 'cross-account create+accept (pairs)';
+    const crossRun = await runChild(PAIRS, crossFigure, {
+      createUrl: cross.url,
+      acceptUrl: gzUrl,
+      initiator: initiator.credentials,
+      acceptor: acceptor.credentials,
+      creates: creates('peerconn', pairPool),
+      retry: ACCEPT_RETRY,
+    });
+    // In-process: includes the bench harness and the bare server beside the two Peerlink instances.
     const rssAfterLoad = process.memoryUsage().rss / 2 ** 20;
-    // Stopped before the last bare run: its reconciler is still activating the new connections, on
-    // this same thread.
+    // Stopped before the last bare run: the main instance's reconciler is still activating the new
+    // connections, on this same thread.
     await peerlink.server.close();
+    await cross.server.close();
     const lastBare = await runLoad('bare Fastify GET /bare (ceiling), last', bare, get('/bare'));
 
     // Ratios use the mean of the two bare runs; their spread shows how much the machine drifted.
@@ -110,6 +164,10 @@ async function main() {
     printTable([
       ...reads.map((r) => loadRow(r, ofBare(r.rate))),
       ...writes.map((r) => loadRow(r, `${ofBare(r.rate)}, ${ofSqlite(r.rate)}`)),
+      {
+        ...loadRow(crossRun, `${ofBare(crossRun.rate)}, ${ofSqlite(crossRun.rate)}`),
+        value: `${crossRun.retries} accept retries`,
+      },
       loadRow(lastBare, ofBare(lastBare.rate)),
       {
         figure: 'SQLite 1-row commit, WAL + FULL (in-process)',
@@ -134,8 +192,19 @@ async function main() {
       { figure: 'RSS of spawned server, idle after start', value: `${restart.rssMiB.toFixed(0)} MiB` },
       { figure: 'RSS after load, in-process (memoryUsage)', value: `${rssAfterLoad.toFixed(0)} MiB` },
     ]);
-    for (const r of [...reads, ...writes, lastBare].filter((r) => r.non2xx + r.errors > 0)) {
+    const split = (name, { p50, p99 }) => `${name} p50 ${p50.toFixed(2)} / p99 ${p99.toFixed(2)} ms`;
+    console.log(
+      `\n${crossFigure}: ${crossRun.ok} pairs of ${crossRun.started} started (pool ${crossRun.pool}) ` +
+        `in ${crossRun.seconds.toFixed(2)} s; ${split('create', crossRun.create)}, ` +
+        `${split('accept signing in the load process', crossRun.sign)}, ` +
+        `${split('accept (with its retries)', crossRun.accept)}; ` +
+        `${crossRun.retries} accept retries in ${crossRun.retriedPairs} pairs (at most ${crossRun.maxRetriesOfAPair} for one pair)`,
+    );
+    for (const r of [...reads, ...writes, crossRun, lastBare].filter((r) => r.non2xx + r.errors > 0)) {
       console.log(`${r.figure}: status codes ${r.statusCodes.join(', ')}`);
+    }
+    if (Object.keys(crossRun.failures).length > 0) {
+      console.log(`${crossFigure}, failures: ${JSON.stringify(crossRun.failures)}`);
     }
   } finally {
     for (const close of closers.reverse()) await close();

@@ -8,13 +8,26 @@ import Fastify from 'fastify';
 const QUOTAS = { vpcsPerRegion: 1_000_000, peerConnsPerVpc: 1_000_000, peerConnsPerAccount: 1_000_000 };
 
 /**
- * Peerlink on an ephemeral loopback port, with a tenant account of its own (the administrator only
- * creates it). `logs: true` keeps the default `info` level, one JSON line per request, written to
- * /dev/null; otherwise the server is silent.
+ * Peerlink on an ephemeral loopback port, with tenant accounts of its own (the administrator only
+ * creates them; `credentials` are the first tenant's). `logs: true` keeps the default `info` level,
+ * one JSON line per request, written to /dev/null; otherwise the server is silent. `regionPorts`
+ * adds region listeners (`endpoints` has their URLs); `peerConnStepMs` overrides the 500 ms default
+ * of each asynchronous peer connection step.
  */
-export async function startPeerlink(dataDir, { logs = false } = {}) {
+export async function startPeerlink(
+  dataDir,
+  { logs = false, tenants = 1, regionPorts, peerConnStepMs } = {},
+) {
   const config = resolveConfig({
-    flags: { dataDir, host: '127.0.0.1', port: 0, logLevel: logs ? 'info' : 'silent', quotas: QUOTAS },
+    flags: {
+      dataDir,
+      host: '127.0.0.1',
+      port: 0,
+      logLevel: logs ? 'info' : 'silent',
+      quotas: QUOTAS,
+      ...(regionPorts ? { regionPorts } : {}),
+      ...(peerConnStepMs === undefined ? {} : { peerConnStepMs }),
+    },
   });
   const server = await startServer(config, logs ? { logStream: createWriteStream('/dev/null') } : {});
   const url = server.endpoints.bj;
@@ -23,9 +36,15 @@ export async function startPeerlink(dataDir, { logs = false } = {}) {
     endpoint: url,
     credentials: { ak: admin.accessKeyId, sk: admin.secretAccessKey },
   });
-  const tenant = await adminClient.createAccount({ name: 'bench' });
-  const credentials = { ak: tenant.accessKeyId, sk: tenant.secretAccessKey };
-  return { server, url, credentials };
+  const accounts = [];
+  for (let i = 0; i < tenants; i++) {
+    const tenant = await adminClient.createAccount({ name: `bench-${i}` });
+    accounts.push({
+      accountId: tenant.accountId,
+      credentials: { ak: tenant.accessKeyId, sk: tenant.secretAccessKey },
+    });
+  }
+  return { server, url, endpoints: server.endpoints, credentials: accounts[0].credentials, accounts };
 }
 
 /** `10.x.y.0/24`, a distinct, non-overlapping block for each i below 65,536. */
@@ -33,14 +52,17 @@ export function cidrOf(i) {
   return `10.${i >> 8}.${i & 255}.0/24`;
 }
 
-/** Creates `count` VPCs with non-overlapping blocks, ten requests in flight at a time. */
-export async function createVpcs({ url, credentials }, count) {
+/**
+ * Creates `count` VPCs with non-overlapping blocks, `cidrOf(firstBlock)` onwards, ten requests in
+ * flight at a time.
+ */
+export async function createVpcs({ url, credentials }, count, firstBlock = 0) {
   const vpcs = new VpcClient({ endpoint: url, credentials });
   const ids = [];
   for (let i = 0; i < count; i += 10) {
     const batch = [];
     for (let j = i; j < Math.min(count, i + 10); j++) {
-      batch.push(vpcs.createVpc({ name: `bench-${j}`, cidr: cidrOf(j) }).then((r) => r.vpcId));
+      batch.push(vpcs.createVpc({ name: `bench-${j}`, cidr: cidrOf(firstBlock + j) }).then((r) => r.vpcId));
     }
     ids.push(...(await Promise.all(batch)));
   }
@@ -67,6 +89,24 @@ export function peerConnBody([localVpcId, peerVpcId]) {
     bandwidthInMbps: 10,
     billing: { paymentTiming: 'Postpaid' },
   };
+}
+
+/**
+ * Every (initiator VPC, acceptor VPC) pair once, in rounds: round d joins initiator i with acceptor
+ * i + d (mod n), so each VPC gains peers evenly. Both lists have the same length n: n² pairs.
+ */
+export function crossPairs(initiatorIds, acceptorIds) {
+  const n = initiatorIds.length;
+  const pairs = [];
+  for (let d = 0; d < n; d++) {
+    for (let i = 0; i < n; i++) pairs.push([initiatorIds[i], acceptorIds[(i + d) % n]]);
+  }
+  return pairs;
+}
+
+/** A cross-account, cross-region request: from a VPC in bj to a VPC of `peerAccountId` in gz. */
+export function crossPeerConnBody([localVpcId, peerVpcId], peerAccountId) {
+  return { ...peerConnBody([localVpcId, peerVpcId]), peerRegion: 'gz', peerAccountId };
 }
 
 /** Same-account connections over the given pairs; waits until the reconciler made them all active. */
