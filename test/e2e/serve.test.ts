@@ -127,6 +127,14 @@ describe('peerlink accounts', () => {
     ]);
     expect(JSON.stringify(keys)).not.toContain(key.secretAccessKey);
 
+    const titled = await runCli(['enrollment', 'title', 'Data Platform', '-o', 'json'], env);
+    expect(JSON.parse(titled.stdout)).toMatchObject({ platformTitle: 'Data Platform' });
+    const shown = await runCli(['enrollment', 'show'], env);
+    expect(shown.stdout).toMatch(/platformTitle\s+Data Platform/);
+    const audit = await runCli(['audit', 'list'], env);
+    expect(audit.stdout).toMatch(/SetPlatformTitle/);
+    expect(audit.stdout).toMatch(/CreateAccessKey/);
+
     const denied = await runCli(['accounts', 'list'], {
       ...env,
       PEERLINK_AK: account.accessKeyId,

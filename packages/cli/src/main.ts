@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerAccountCommands } from './commands/accounts.js';
 import { registerConfigureCommand } from './commands/configure.js';
+import { registerEnrollmentCommands } from './commands/enrollment.js';
 import { registerPeerConnCommands } from './commands/peerconn.js';
 import { registerRouteCommands } from './commands/route.js';
 import { registerServeCommand } from './commands/serve.js';
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerServeCommand(program);
   registerConfigureCommand(program);
   registerAccountCommands(program);
+  registerEnrollmentCommands(program);
   registerVpcCommands(program);
   registerSubnetCommands(program);
   registerRouteCommands(program);

@@ -1,7 +1,13 @@
 export { bceTimestamp, type Credentials, type SignInput, signRequest, uriEncode } from './auth/bce-signer.js';
 export { PeerConnClient } from './clients/peerconn-client.js';
 export type * from './clients/peerconn-types.js';
-export { type Account, type NewCredentials, PeerlinkClient } from './clients/peerlink-client.js';
+export {
+  type Account,
+  type AuditEvent,
+  type EnrollmentInfo,
+  type NewCredentials,
+  PeerlinkClient,
+} from './clients/peerlink-client.js';
 export { RouteClient } from './clients/route-client.js';
 export { SubnetClient } from './clients/subnet-client.js';
 export { VpcClient } from './clients/vpc-client.js';

@@ -76,6 +76,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       ? { accessKeyId: config.adminAccessKeyId, secretAccessKey: config.adminSecretAccessKey }
       : undefined;
   const createdAdmin = await application.accounts.bootstrap(configuredAdmin);
+  await application.enrollment.ensure();
 
   const regionByPort = new Map<number, Region>();
   const app = buildHttpApp({

@@ -6,6 +6,26 @@ export interface NewCredentials {
   secretAccessKey: string;
 }
 
+/** This deployment as its peers see it. */
+export interface EnrollmentInfo {
+  enrollmentId: string;
+  /** Ed25519 public key, raw, base64url. */
+  publicKey: string;
+  /** Null until an administrator sets it; required before any peer request. */
+  platformTitle: string | null;
+  createdAt: string;
+}
+
+/** One administrative action: who did what to which target, when. */
+export interface AuditEvent {
+  id: string;
+  at: string;
+  actor: string;
+  action: string;
+  target: string;
+  detail?: string;
+}
+
 export interface Account {
   accountId: string;
   name: string;
@@ -23,6 +43,24 @@ export class PeerlinkClient {
 
   whoami(): Promise<{ accountId: string; isAdmin: boolean; region: string }> {
     return this.transport.send('GET', '/api/v1/whoami');
+  }
+
+  getEnrollment(): Promise<EnrollmentInfo> {
+    return this.transport.send('GET', '/api/v1/enrollment');
+  }
+
+  /** Administrators only. */
+  setPlatformTitle(platformTitle: string): Promise<EnrollmentInfo> {
+    return this.transport.send('PUT', '/api/v1/enrollment', { body: { platformTitle } });
+  }
+
+  /** Administrators only: newest first. */
+  listAuditEvents(args: { marker?: string; maxKeys?: number } = {}): Promise<{
+    events: AuditEvent[];
+    isTruncated: boolean;
+    nextMarker?: string;
+  }> {
+    return this.transport.send('GET', '/api/v1/audit', { query: args });
   }
 
   /** Administrators only. The secret access key is shown in this answer and never again. */

@@ -42,9 +42,14 @@ export class AccountService {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly box: SecretBox,
+    /** Records an administrative action in the action's transaction (the audit log). */
+    private readonly audit: (
+      db: Executor,
+      event: { actor: string; action: string; target: string; detail?: string },
+    ) => Promise<void> = async () => {},
   ) {}
 
-  async createAccount(input: { name?: string; isAdmin?: boolean }): Promise<NewCredentials> {
+  async createAccount(input: { name?: string; isAdmin?: boolean }, actor?: string): Promise<NewCredentials> {
     const accountId = randomHex(16);
     const name =
       input.name === undefined ? `account-${accountId.slice(0, 8)}` : checkName('name', input.name);
@@ -55,7 +60,12 @@ export class AccountService {
         isAdmin: input.isAdmin ?? false,
         createdAt: this.clock.now(),
       });
-      return this.addKey(tx, accountId, randomHex(16), randomHex(16));
+      const created = await this.addKey(tx, accountId, randomHex(16), randomHex(16));
+      if (actor) {
+        const detail = input.isAdmin ? `${name} (administrator)` : name;
+        await this.audit(tx, { actor, action: 'CreateAccount', target: accountId, detail });
+      }
+      return created;
     });
   }
 
@@ -69,11 +79,19 @@ export class AccountService {
     return toPage(await listAccounts(this.db, page), page, (a) => a.id);
   }
 
-  async createAccessKey(accountId: string): Promise<NewCredentials> {
+  async createAccessKey(accountId: string, actor?: string): Promise<NewCredentials> {
     return transact(this.db, async (tx) => {
       if (!(await findAccount(tx, accountId)))
         throw noSuchObject('AccountNotFound', `account ${accountId} does not exist`);
-      return this.addKey(tx, accountId, randomHex(16), randomHex(16));
+      const created = await this.addKey(tx, accountId, randomHex(16), randomHex(16));
+      if (actor)
+        await this.audit(tx, {
+          actor,
+          action: 'CreateAccessKey',
+          target: accountId,
+          detail: created.accessKeyId,
+        });
+      return created;
     });
   }
 
@@ -84,7 +102,7 @@ export class AccountService {
   }
 
   /** An account keeps at least one key, so an administrator cannot lock everyone out. */
-  async deleteAccessKey(accountId: string, accessKeyId: string): Promise<void> {
+  async deleteAccessKey(accountId: string, accessKeyId: string, actor?: string): Promise<void> {
     await transact(this.db, async (tx) => {
       const keys = await listAccessKeys(tx, accountId);
       if (!keys.some((key) => key.accessKeyId === accessKeyId)) {
@@ -97,6 +115,8 @@ export class AccountService {
         );
       }
       await deleteAccessKey(tx, accountId, accessKeyId);
+      if (actor)
+        await this.audit(tx, { actor, action: 'DeleteAccessKey', target: accountId, detail: accessKeyId });
     });
   }
 

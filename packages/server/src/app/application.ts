@@ -5,6 +5,7 @@ import type { Db } from '../store/database.js';
 import { deleteIdempotencyRecordsBefore } from '../store/repositories/idempotency.js';
 import type { SecretBox } from '../store/secret-box.js';
 import { AccountService } from './accounts.js';
+import { EnrollmentService } from './enrollment.js';
 import { IDEMPOTENCY_WINDOW_MS } from './idempotency.js';
 import { IdGenerator } from './ids.js';
 import { PeerConnService } from './peer-conns.js';
@@ -20,6 +21,7 @@ export interface Application {
   subnets: SubnetService;
   routes: RouteService;
   peerConns: PeerConnService;
+  enrollment: EnrollmentService;
   /** The due work the reconciler runs. */
   reconcileTasks: ReconcileTask[];
 }
@@ -40,8 +42,10 @@ export function createApplication(deps: {
     { perVpc: deps.quotas.peerConnsPerVpc, perAccount: deps.quotas.peerConnsPerAccount },
     timings,
   );
+  const enrollment = new EnrollmentService(deps.db, deps.clock, ids, deps.box);
   return {
-    accounts: new AccountService(deps.db, deps.clock, deps.box),
+    accounts: new AccountService(deps.db, deps.clock, deps.box, (db, event) => enrollment.audit(db, event)),
+    enrollment,
     vpcs: new VpcService(deps.db, deps.clock, ids, deps.quotas),
     subnets: new SubnetService(deps.db, deps.clock, ids, deps.quotas),
     routes: new RouteService(deps.db, deps.clock, ids, deps.quotas, timings),

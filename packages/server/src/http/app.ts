@@ -6,6 +6,7 @@ import type { Region } from '../domain/regions.js';
 import type { Reconciler } from '../reconciler/reconciler.js';
 import type { Db } from '../store/database.js';
 import { accountRoutes } from './api/routes/accounts.js';
+import { enrollmentRoutes } from './api/routes/enrollment.js';
 import { peerConnEventRoutes } from './api/routes/peer-conn-events.js';
 import { testClockRoutes } from './api/routes/test-clock.js';
 import { registerAuthentication } from './authenticate.js';
@@ -91,6 +92,7 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
 
   for (const register of BCE_ROUTES) register(app, deps);
   accountRoutes(app, deps);
+  enrollmentRoutes(app, deps);
   peerConnEventRoutes(app, deps);
   testClockRoutes(app, deps);
 

@@ -2,12 +2,14 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import * as initial from './migrations/0001_initial.js';
 import * as peerConnections from './migrations/0002_peer_connections.js';
 import * as dueIndexCoversId from './migrations/0003_due_index_covers_id.js';
+import * as enrollmentAndAudit from './migrations/0004_enrollment_and_audit.js';
 
 /** Migrations ship inside the code, named so that their order is their name's order. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_peer_connections': peerConnections,
   '0003_due_index_covers_id': dueIndexCoversId,
+  '0004_enrollment_and_audit': enrollmentAndAudit,
 };
 
 class InCodeMigrations implements MigrationProvider {

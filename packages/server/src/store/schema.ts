@@ -122,6 +122,27 @@ export interface PeerConnEventsTable {
   detail: string | null;
 }
 
+export interface EnrollmentTable {
+  slot: string;
+  id: string;
+  /** Ed25519 public key, raw 32 bytes in base64url. */
+  public_key: string;
+  /** Ed25519 private key (PKCS#8 DER, base64), sealed with the master key. */
+  private_key_sealed: string;
+  platform_title: string | null;
+  created_at: number;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  at: number;
+  /** Account id of whoever acted. */
+  actor: string;
+  action: string;
+  target: string;
+  detail: string | null;
+}
+
 export interface Database {
   accounts: AccountsTable;
   access_keys: AccessKeysTable;
@@ -133,4 +154,6 @@ export interface Database {
   peer_conns: PeerConnsTable;
   peer_conn_ends: PeerConnEndsTable;
   peer_conn_events: PeerConnEventsTable;
+  enrollment: EnrollmentTable;
+  audit_events: AuditEventsTable;
 }

@@ -29,9 +29,12 @@ export const accountRoutes: RouteRegistration = (app, { application }) => {
   });
 
   app.post('/api/v1/accounts', async (request, reply) => {
-    requireAdmin(request);
+    const admin = requireAdmin(request);
     const body = parseBody(CreateAccount, request.body);
-    const created = await application.accounts.createAccount({ name: body.name, isAdmin: body.admin });
+    const created = await application.accounts.createAccount(
+      { name: body.name, isAdmin: body.admin },
+      admin.accountId,
+    );
     return reply.status(201).send(created);
   });
 
@@ -65,15 +68,21 @@ export const accountRoutes: RouteRegistration = (app, { application }) => {
   });
 
   app.post<{ Params: { accountId: string } }>('/api/v1/accounts/:accountId/keys', async (request, reply) => {
-    requireAdmin(request);
-    return reply.status(201).send(await application.accounts.createAccessKey(request.params.accountId));
+    const admin = requireAdmin(request);
+    return reply
+      .status(201)
+      .send(await application.accounts.createAccessKey(request.params.accountId, admin.accountId));
   });
 
   app.delete<{ Params: { accountId: string; accessKeyId: string } }>(
     '/api/v1/accounts/:accountId/keys/:accessKeyId',
     async (request, reply) => {
-      requireAdmin(request);
-      await application.accounts.deleteAccessKey(request.params.accountId, request.params.accessKeyId);
+      const admin = requireAdmin(request);
+      await application.accounts.deleteAccessKey(
+        request.params.accountId,
+        request.params.accessKeyId,
+        admin.accountId,
+      );
       return reply.status(204).send();
     },
   );
