@@ -122,6 +122,10 @@ export class PeerConnService {
         const touching = { vpcIds: [localVpc.id, peerVpc.id], initiatorAccountId: caller.accountId };
         for (const id of await duePeerConnIdsTouching(tx, now, touching))
           await this.advanceStored(tx, id, now);
+        // Each side's live peers give both its connection count (a VPC with connections cannot be
+        // deleted, so every peer is found) and the blocks the new peer must not overlap.
+        const peersOfLocal = await this.peerVpcsOf(tx, localVpc);
+        const peersOfPeer = await this.peerVpcsOf(tx, peerVpc);
         const outcome = createPeerConn(input, {
           id: this.ids.next('peerconn'),
           initiatorIfId: this.ids.next('qpif'),
@@ -132,12 +136,12 @@ export class PeerConnService {
           peerVpc,
           pairTaken: await isPairTaken(tx, localVpc.id, peerVpc.id),
           live: {
-            localVpc: (await livePeersOfVpc(tx, localVpc.id)).length,
-            peerVpc: (await livePeersOfVpc(tx, peerVpc.id)).length,
+            localVpc: peersOfLocal.length,
+            peerVpc: peersOfPeer.length,
             initiatorAccount: await countLiveInitiatedBy(tx, caller.accountId),
           },
-          peersOfLocal: await this.peerVpcsOf(tx, localVpc),
-          peersOfPeer: await this.peerVpcsOf(tx, peerVpc),
+          peersOfLocal,
+          peersOfPeer,
           quotas: this.quotas,
           timings: this.timings,
         });
