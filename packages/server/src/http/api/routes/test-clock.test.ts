@@ -253,6 +253,10 @@ describe('/api/v1/_test/clock', () => {
       '{"advanceSeconds": -60}',
       '{"advanceMs": 1.5}',
       '{"advanceMs": "1000"}',
+      '{"advanceMs": 1e20}',
+      '{"advanceSeconds": 99999999999999}',
+      '{"set": "+275760-09-13T00:00:00Z"}',
+      '{"set": "1969-12-31T23:59:59Z"}',
       '[]',
     ]) {
       const answer = await send(t.endpoint(), adminCredentials, 'POST', '/api/v1/_test/clock', body);

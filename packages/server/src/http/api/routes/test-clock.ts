@@ -8,10 +8,15 @@ import { bodySchema, parseBody } from '../../bce/input.js';
 import { HttpError } from '../../errors.js';
 import { requireAdmin } from '../admin.js';
 
+const MAX_MOVE_MS = 100 * 365 * 24 * 60 * 60 * 1000;
+/** `set` targets: from the epoch to the end of year 9999, dates every SDK can parse. */
+const LATEST_SET_MS = Date.UTC(9999, 11, 31, 23, 59, 59);
+
 const MoveClock = bodySchema(
   Type.Object({
-    advanceMs: Type.Optional(Type.Integer({ minimum: 0 })),
-    advanceSeconds: Type.Optional(Type.Integer({ minimum: 0 })),
+    // A century at most: a clock moved past year ~275760 cannot be shown as a date.
+    advanceMs: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_MOVE_MS })),
+    advanceSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_MOVE_MS / 1000 })),
     set: Type.Optional(Type.String()),
   }),
 );
@@ -50,8 +55,13 @@ export function testClockRoutes(app: FastifyInstance, deps: TestApiDeps): void {
       throw new HttpError(400, 'BadRequest', 'give exactly one of advanceMs, advanceSeconds or set');
     if (body.set !== undefined) {
       const target = Date.parse(body.set);
-      if (Number.isNaN(target))
-        throw new HttpError(400, 'BadRequest', `set "${body.set}" is not an ISO 8601 time`);
+      if (Number.isNaN(target) || target < 0 || target > LATEST_SET_MS) {
+        throw new HttpError(
+          400,
+          'BadRequest',
+          `set "${body.set}" is not an ISO 8601 time between 1970 and 9999`,
+        );
+      }
       clock.set(target);
     } else {
       clock.advance(body.advanceMs ?? (body.advanceSeconds ?? 0) * 1000);
