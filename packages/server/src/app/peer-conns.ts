@@ -1,6 +1,5 @@
 import type { Clock } from '../clock.js';
 import { badRequest, noSuchObject } from '../domain/errors.js';
-import { idPattern } from '../domain/ids.js';
 import type { Page, PageRequest } from '../domain/pagination.js';
 import { advancePeerConn } from '../domain/peerconn/advance.js';
 import type { BillingInput } from '../domain/peerconn/billing.js';
@@ -64,16 +63,14 @@ export interface PeerConnView {
   role: Role;
 }
 
-const PEER_CONN_ID = idPattern('peerconn');
-
 /** `peerconn-…` or `peerconn-…/acceptor`: where a list page starts. */
+export const END_MARKER = /^peerconn-[0-9a-z]{12}(\/acceptor)?$/;
+
+/** Splits a marker that matched END_MARKER (parsePageRequest checks it). */
 export function parseEndMarker(marker: string | undefined): EndMarker | undefined {
   if (marker === undefined || marker === '') return undefined;
-  const [peerConnId, role = 'initiator'] = marker.split('/');
-  if (!peerConnId || !PEER_CONN_ID.test(peerConnId) || (role !== 'initiator' && role !== 'acceptor')) {
-    throw badRequest('InvalidMarker', `marker "${marker}" is not valid here`);
-  }
-  return { peerConnId, role };
+  const [peerConnId, role] = marker.split('/');
+  return { peerConnId: peerConnId!, role: role === 'acceptor' ? 'acceptor' : 'initiator' };
 }
 
 export function formatEndMarker(view: PeerConnView): string {

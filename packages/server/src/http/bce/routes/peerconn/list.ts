@@ -1,10 +1,8 @@
-import { parseEndMarker } from '../../../../app/peer-conns.js';
+import { END_MARKER, parseEndMarker } from '../../../../app/peer-conns.js';
 import { parsePageRequest } from '../../../../domain/pagination.js';
 import { callerOf } from '../../../request-context.js';
 import type { RouteRegistration } from '../../../route-registration.js';
 import { pageWire, peerConnWire } from '../../wire.js';
-
-const ANY_MARKER = /.*/;
 
 /**
  * GET /v1/peerconn?vpcId=&marker=&maxKeys= : one item per end the caller owns in this region (a
@@ -14,7 +12,7 @@ const ANY_MARKER = /.*/;
 export const listPeerConns: RouteRegistration = (app, { application }) => {
   app.get('/v1/peerconn', async (request) => {
     const query = request.query as Record<string, string>;
-    const page = parsePageRequest(query.marker, query.maxKeys, ANY_MARKER);
+    const page = parsePageRequest(query.marker, query.maxKeys, END_MARKER);
     const endMarker = parseEndMarker(query.marker);
     const result = await application.peerConns.list(callerOf(request), query.vpcId || undefined, {
       ...page,
