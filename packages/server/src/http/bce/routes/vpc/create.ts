@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { callerOf } from '../../../request-context.js';
 import type { RouteRegistration } from '../../../route-registration.js';
 import { bodySchema, idempotencyOf, parseBody } from '../../input.js';
-import { normalizeTags, Tags } from './schemas.js';
+import { normalizeTags, Tags } from '../../tags.js';
 
 const Body = bodySchema(
   Type.Object({

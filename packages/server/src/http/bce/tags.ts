@@ -1,3 +1,4 @@
+/** The BCE TagModel as bodies carry it, shared by every create that takes tags. */
 import { Type } from '@sinclair/typebox';
 
 export const Tags = Type.Optional(
