@@ -21,6 +21,7 @@ export function rawRequest(input: {
   body?: string | Buffer;
 }): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
+    let answered = false;
     const req = request(
       {
         host: '127.0.0.1',
@@ -32,6 +33,7 @@ export function rawRequest(input: {
         agent: false,
       },
       (res) => {
+        answered = true;
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () =>
@@ -44,7 +46,10 @@ export function rawRequest(input: {
         res.on('error', reject);
       },
     );
-    req.on('error', reject);
+    // The server may answer (a 413, say) and close before the whole body is written; the answer counts.
+    req.on('error', (error) => {
+      if (!answered) reject(error);
+    });
     req.end(input.body);
   });
 }

@@ -1,5 +1,6 @@
-import { type IncomingHttpHeaders, request } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import { bceTimestamp, type Credentials, signRequest } from '@peerlink/sdk';
+import { rawRequest } from './raw-request.js';
 
 export interface SignedRequestInput {
   /** Base URL of a listener, e.g. `http://127.0.0.1:8080`. */
@@ -62,37 +63,12 @@ export async function signedRequest(input: SignedRequestInput): Promise<SignedRe
   const hasLength = Object.keys(headers).some((name) => name.toLowerCase() === 'content-length');
   if (input.body !== undefined && !hasLength)
     headers['content-length'] = String(Buffer.byteLength(input.body));
-
-  return new Promise((resolve, reject) => {
-    let answered = false;
-    const req = request(
-      {
-        host: base.hostname,
-        port: base.port,
-        path: target,
-        method: input.method,
-        headers,
-        // A fresh connection each time: a refused upload may leave its connection closed.
-        agent: false,
-      },
-      (res) => {
-        answered = true;
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            text: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-        res.on('error', reject);
-      },
-    );
-    // The server may answer (413) and close before the whole body is written; the answer counts.
-    req.on('error', (error) => {
-      if (!answered) reject(error);
-    });
-    req.end(input.body);
+  const answer = await rawRequest({
+    port: Number(base.port),
+    method: input.method,
+    path: target,
+    headers,
+    ...(input.body !== undefined ? { body: input.body } : {}),
   });
+  return { status: answer.status, headers: answer.headers, text: answer.body };
 }
