@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { type ClientFlags, clientConfig, withClientOptions } from './client-options.js';
+import { withClientOptions } from './client-options.js';
 import { UsageError } from './errors.js';
 
 /** A subcommand that talks to a server, with the shared client options and some examples. */
@@ -15,8 +15,6 @@ export function apiCommand(
   return command;
 }
 
-export { type ClientFlags, clientConfig };
-
 export function integer(name: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   if (!/^-?\d+$/.test(text)) throw new UsageError(`${name} must be a whole number, not "${text}"`);
@@ -28,14 +26,11 @@ export function required<T>(name: string, value: T | undefined): T {
   return value;
 }
 
-/** `--timeout` in seconds for `--wait`. */
-export const WAIT_OPTIONS = {
-  wait: ['--wait', 'wait until the operation has finished, showing progress'],
-  timeout: ['--timeout <seconds>', 'give up waiting after this long', '300'],
-} as const;
-
+/** `--wait` (poll until done, showing progress) and its `--timeout` in seconds. */
 export function withWait(command: Command): Command {
-  return command.option(...WAIT_OPTIONS.wait).option(...WAIT_OPTIONS.timeout);
+  return command
+    .option('--wait', 'wait until the operation has finished, showing progress')
+    .option('--timeout <seconds>', 'give up waiting after this long', '300');
 }
 
 export function timeoutMs(flags: { timeout?: string }): number {

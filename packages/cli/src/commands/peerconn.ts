@@ -1,14 +1,7 @@
 import { type PeerConn, PeerConnClient, type PeerConnRole, type PeerConnStatus } from '@peerlink/sdk';
 import type { Command } from 'commander';
-import {
-  apiCommand,
-  type ClientFlags,
-  clientConfig,
-  integer,
-  required,
-  timeoutMs,
-  withWait,
-} from '../command-kit.js';
+import { type ClientFlags, clientConfig } from '../client-options.js';
+import { apiCommand, integer, required, timeoutMs, withWait } from '../command-kit.js';
 import { UsageError } from '../errors.js';
 import { print, printRecord } from '../output.js';
 import { progress } from '../progress.js';

@@ -1,6 +1,7 @@
 import { RouteClient, type RouteRule, type RouteTableRef } from '@peerlink/sdk';
 import type { Command } from 'commander';
-import { apiCommand, type ClientFlags, clientConfig } from '../command-kit.js';
+import { type ClientFlags, clientConfig } from '../client-options.js';
+import { apiCommand } from '../command-kit.js';
 import { UsageError } from '../errors.js';
 import { print } from '../output.js';
 

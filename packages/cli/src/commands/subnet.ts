@@ -1,6 +1,7 @@
 import { SubnetClient } from '@peerlink/sdk';
 import type { Command } from 'commander';
-import { apiCommand, type ClientFlags, clientConfig } from '../command-kit.js';
+import { type ClientFlags, clientConfig } from '../client-options.js';
+import { apiCommand } from '../command-kit.js';
 import { print, printRecord } from '../output.js';
 
 /** `peerlink subnet create|list|get|delete` */
