@@ -8,6 +8,7 @@ export interface ClientFlags {
   endpoint?: string;
   ak?: string;
   sk?: string;
+  token?: string;
   output?: string;
 }
 
@@ -20,6 +21,7 @@ export function withClientOptions(command: Command): Command {
     .option('--endpoint <url>', `server endpoint (env PEERLINK_ENDPOINT, default ${DEFAULT_ENDPOINT})`)
     .option('--ak <accessKeyId>', 'access key id (env PEERLINK_AK)')
     .option('--sk <secretAccessKey>', 'secret access key (env PEERLINK_SK)')
+    .option('--token <token>', "a user's bearer token, instead of AK/SK (env PEERLINK_TOKEN; peerlink login)")
     .option('-o, --output <format>', 'table or json', 'table');
 }
 
@@ -36,23 +38,29 @@ export function clientConfig(flags: ClientFlags, env: NodeJS.ProcessEnv = proces
       `no profile "${name}" in ${file}; create it with: peerlink configure --profile ${name}`,
     );
   }
-  // Key id and secret come from one place: flags, else (unless --profile names a profile, which
-  // then wins as in the AWS CLI) the environment, else the profile.
-  const fromFlags = flags.ak !== undefined || flags.sk !== undefined;
-  const useEnv = !fromFlags && !flags.profile && (fromEnv('PEERLINK_AK') || fromEnv('PEERLINK_SK'));
+  // Credentials (a key id and secret, or a token) come from one place: flags, else (unless
+  // --profile names a profile, which then wins as in the AWS CLI) the environment, else the profile.
+  const fromFlags = flags.ak !== undefined || flags.sk !== undefined || flags.token !== undefined;
+  const useEnv =
+    !fromFlags &&
+    !flags.profile &&
+    (fromEnv('PEERLINK_AK') || fromEnv('PEERLINK_SK') || fromEnv('PEERLINK_TOKEN'));
   const source = fromFlags
-    ? { ak: flags.ak, sk: flags.sk }
+    ? { ak: flags.ak, sk: flags.sk, token: flags.token }
     : useEnv
-      ? { ak: fromEnv('PEERLINK_AK'), sk: fromEnv('PEERLINK_SK') }
-      : { ak: profile?.ak, sk: profile?.sk };
-  const { ak, sk } = source;
+      ? { ak: fromEnv('PEERLINK_AK'), sk: fromEnv('PEERLINK_SK'), token: fromEnv('PEERLINK_TOKEN') }
+      : { ak: profile?.ak, sk: profile?.sk, token: profile?.token };
+  const { ak, sk, token } = source;
+  const endpoint = flags.endpoint ?? fromEnv('PEERLINK_ENDPOINT') ?? profile?.endpoint ?? DEFAULT_ENDPOINT;
+  if (token && (ak || sk)) {
+    const where = fromFlags ? 'flags' : useEnv ? 'environment' : `profile "${name}"`;
+    throw new UsageError(`both a token and an AK/SK pair are given (${where}); give one of them`);
+  }
+  if (token) return { endpoint, token };
   if (!ak || !sk) {
     throw new UsageError(
-      'no credentials: run "peerlink configure", or give --ak and --sk, or set PEERLINK_AK and PEERLINK_SK',
+      'no credentials: run "peerlink configure" or "peerlink login", or give --ak and --sk (or --token), or set PEERLINK_AK and PEERLINK_SK (or PEERLINK_TOKEN)',
     );
   }
-  return {
-    endpoint: flags.endpoint ?? fromEnv('PEERLINK_ENDPOINT') ?? profile?.endpoint ?? DEFAULT_ENDPOINT,
-    credentials: { ak, sk },
-  };
+  return { endpoint, credentials: { ak, sk } };
 }

@@ -17,6 +17,13 @@ const HINTS: Record<string, string> = {
   NoSuchObject: 'check the id and the region of the endpoint you called',
   PeerConnBusy: 'another operation is in progress; retry when it has finished (or use --wait)',
   AccessDenied: 'this needs an administrator account',
+  NotSpaceManager: 'a manager of the space must do this (peerlink spaces managers add <space> <you>)',
+  OnlyOriginator: 'only the side that created the request can activate it',
+  NetworkPolicyMissing: 'an administrator must add the named policies (peerlink policy ingress|egress add)',
+  NoTransport: 'an administrator must establish MPX (peerlink network mpx …) or a data relay first',
+  PlatformTitleMissing: 'an administrator must set it: peerlink enrollment title "<title>"',
+  InviteExpired: 'ask the other side for a new code',
+  LocalInviteRequired: 'generate yours with peerlink network mpx invite; name it with --invite',
 };
 
 /** Prints an error the way a user can act on it, and answers the exit code. */

@@ -2,10 +2,15 @@ import { Command, CommanderError } from 'commander';
 import { registerAccountCommands } from './commands/accounts.js';
 import { registerConfigureCommand } from './commands/configure.js';
 import { registerEnrollmentCommands } from './commands/enrollment.js';
+import { registerNetworkCommands } from './commands/network.js';
+import { registerPeerCommands } from './commands/peer.js';
 import { registerPeerConnCommands } from './commands/peerconn.js';
+import { registerPolicyCommands } from './commands/policy.js';
 import { registerRouteCommands } from './commands/route.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerSpaceCommands } from './commands/spaces.js';
 import { registerSubnetCommands } from './commands/subnet.js';
+import { registerUserCommands } from './commands/users.js';
 import { registerVpcCommands } from './commands/vpc.js';
 import { EXIT_OK, EXIT_USAGE, reportError } from './errors.js';
 
@@ -20,14 +25,19 @@ export function buildProgram(): Command {
   registerServeCommand(program);
   registerConfigureCommand(program);
   registerAccountCommands(program);
+  registerUserCommands(program);
   registerEnrollmentCommands(program);
+  registerSpaceCommands(program);
+  registerPolicyCommands(program);
+  registerNetworkCommands(program);
+  registerPeerCommands(program);
   registerVpcCommands(program);
   registerSubnetCommands(program);
   registerRouteCommands(program);
   registerPeerConnCommands(program);
   program.addHelpText(
     'after',
-    '\nCredentials come from --ak/--sk, PEERLINK_AK/PEERLINK_SK, or a profile (peerlink configure).\nExit codes: 0 ok, 1 the API refused or could not be reached, 2 usage.\n',
+    '\nCredentials come from --ak/--sk or --token, PEERLINK_AK/PEERLINK_SK or PEERLINK_TOKEN, or a profile (peerlink configure, peerlink login).\nExit codes: 0 ok, 1 the API refused or could not be reached, 2 usage.\n',
   );
   return program;
 }

@@ -3,15 +3,17 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'smol-toml';
 
-/** What a profile holds: where to send requests and with which credentials. */
+/** What a profile holds: where to send requests and with which credentials (AK/SK or a user's token). */
 export interface Profile {
   endpoint?: string;
   region?: string;
   ak?: string;
   sk?: string;
+  /** A user's bearer token (`peerlink login`), instead of AK/SK. */
+  token?: string;
 }
 
-const PROFILE_KEYS: (keyof Profile)[] = ['endpoint', 'region', 'ak', 'sk'];
+const PROFILE_KEYS: (keyof Profile)[] = ['endpoint', 'region', 'ak', 'sk', 'token'];
 
 /** `$PEERLINK_CONFIG_FILE`, else `$XDG_CONFIG_HOME/peerlink/config.toml`, else `~/.config/peerlink/config.toml`. */
 export function configFilePath(env: NodeJS.ProcessEnv = process.env): string {
@@ -42,10 +44,14 @@ export function readProfiles(file: string): Record<string, Profile> {
   return profiles;
 }
 
-/** Writes one profile, keeping the others; the file is private (0600): it holds a secret key. */
+/**
+ * Writes one profile, keeping the others; the file is private (0600): it holds a secret key. A
+ * field given as undefined is removed from the profile.
+ */
 export function writeProfile(file: string, name: string, profile: Profile): void {
   const profiles = readProfiles(file);
-  profiles[name] = { ...profiles[name], ...profile };
+  const merged: Record<string, string | undefined> = { ...profiles[name], ...profile };
+  profiles[name] = Object.fromEntries(Object.entries(merged).filter(([, value]) => value !== undefined));
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   writeFileSync(file, stringify(profiles), { mode: 0o600 });
   chmodSync(file, 0o600);

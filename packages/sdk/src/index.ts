@@ -1,12 +1,24 @@
 export { bceTimestamp, type Credentials, type SignInput, signRequest, uriEncode } from './auth/bce-signer.js';
+export * from './clients/peer-manager-client.js';
 export { PeerConnClient } from './clients/peerconn-client.js';
 export type * from './clients/peerconn-types.js';
 export {
   type Account,
   type AuditEvent,
+  type CreatedUser,
+  type EgressRule,
   type EnrollmentInfo,
+  type IngressRule,
+  type LoginResult,
   type NewCredentials,
+  type NewEgressRule,
+  type NewIngressRule,
+  type NewToken,
   PeerlinkClient,
+  type PolicyRulePage,
+  type Space,
+  type TokenInfo,
+  type User,
 } from './clients/peerlink-client.js';
 export { RouteClient } from './clients/route-client.js';
 export { SubnetClient } from './clients/subnet-client.js';

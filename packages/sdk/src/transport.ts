@@ -12,7 +12,13 @@ import {
 export interface ClientConfig {
   /** Base URL of a region's endpoint, e.g. `http://127.0.0.1:8080` or `http://bcc.bj.baidubce.com`. */
   endpoint: string;
-  credentials: Credentials;
+  /** AK/SK: every request is signed with bce-auth-v1 (the BCE API needs it). */
+  credentials?: Credentials;
+  /**
+   * A user's bearer token (`plk_…`, Peerlink API only): sent as `Authorization: Bearer …` instead
+   * of a signature. Wins over `credentials` when both are given.
+   */
+  token?: string;
   /** Per-attempt timeout; 30 s by default. */
   timeoutMs?: number;
   /** A fetch implementation; the global one by default. */
@@ -28,6 +34,9 @@ export interface RequestOptions {
   query?: Record<string, QueryValue>;
   body?: unknown;
 }
+
+/** The console session cookie (Peerlink API). */
+const SESSION_COOKIE = 'peerlink_session';
 
 function buildUrl(endpoint: string, path: string, query: Record<string, QueryValue> = {}): URL {
   const url = new URL(path, endpoint.endsWith('/') ? endpoint : `${endpoint}/`);
@@ -47,6 +56,11 @@ function buildUrl(endpoint: string, path: string, query: Record<string, QueryVal
 /** Signs, sends and decodes one request, retrying what the Baidu SDKs retry; non-2xx answers become typed errors. */
 export class SignedTransport {
   private readonly retry: Required<RetryOptions>;
+  /**
+   * The console session this transport logged in with (`POST /api/v1/sessions` sets the cookie),
+   * sent on later requests until a logout clears it; a token in the config still wins.
+   */
+  private session: string | undefined;
 
   constructor(private readonly config: ClientConfig) {
     this.retry = resolveRetry(config.retry);
@@ -98,16 +112,27 @@ export class SignedTransport {
       'x-bce-date': bceTimestamp(new Date()),
     };
     if (body !== undefined) headers['content-length'] = String(new TextEncoder().encode(body).length);
-    const authorization = await signRequest({ method, url, headers, credentials: this.config.credentials });
+    if (this.config.token !== undefined) headers.authorization = `Bearer ${this.config.token}`;
+    else if (this.session !== undefined) {
+      headers.cookie = `${SESSION_COOKIE}=${this.session}`;
+      headers['x-peerlink-console'] = '1';
+    } else if (this.config.credentials)
+      headers.authorization = await signRequest({
+        method,
+        url,
+        headers,
+        credentials: this.config.credentials,
+      });
     const response = await (this.config.fetch ?? fetch)(url, {
       method,
-      headers: { ...headers, authorization },
+      headers,
       ...(body !== undefined ? { body } : {}),
       // No attempt outlives the budget of the whole call (`retry.totalTimeoutMs`).
       signal: AbortSignal.timeout(
         Math.max(1, Math.min(this.config.timeoutMs ?? 30_000, deadline - Date.now())),
       ),
     });
+    this.keepSession(response.headers);
     const text = await response.text();
     const json = text === '' ? {} : safeJson(text);
     if (response.ok) return json as T;
@@ -128,6 +153,19 @@ export class SignedTransport {
       error.requestId ?? requestId,
       error.reason,
     );
+  }
+
+  /** Follows the session cookie: set by a login, cleared (empty, `Max-Age=0`) by a logout. */
+  private keepSession(headers: Headers): void {
+    const cookies = typeof headers.getSetCookie === 'function' ? headers.getSetCookie() : [];
+    for (const cookie of cookies) {
+      const [pair = '', ...attributes] = cookie.split(';');
+      const at = pair.indexOf('=');
+      if (pair.slice(0, at).trim() !== SESSION_COOKIE) continue;
+      const value = pair.slice(at + 1).trim();
+      const expired = attributes.some((a) => /^\s*max-age\s*=\s*0\s*$/i.test(a));
+      this.session = value === '' || expired ? undefined : value;
+    }
   }
 }
 

@@ -22,6 +22,8 @@ export interface Config {
   masterKey?: string;
   adminAccessKeyId?: string;
   adminSecretAccessKey?: string;
+  /** Password of the `admin` user created on first start (when no user exists); generated when unset. */
+  adminPassword?: string;
   quotas: Quotas;
   bodyLimitBytes: number;
   /** How far a signature's timestamp may lie in the future, or a request's date from the server's. */
@@ -32,6 +34,13 @@ export interface Config {
   peerConnRetentionMs: number;
   /** How often the reconciler looks for due work. */
   reconcileIntervalMs: number;
+  /** The longest pause between two attempts to deliver a message to another enrollment. */
+  federationRetryMaxMs: number;
+  /**
+   * The base URL other enrollments reach this one at (written into MPX invite codes); the main
+   * listener's address by default.
+   */
+  publicUrl?: string;
   /** Serve /api/v1/_test/clock and /api/v1/_test/reset, with business time that can be moved. */
   testClock: boolean;
 }
@@ -49,6 +58,7 @@ export const DEFAULT_CONFIG: Config = {
   peerConnStepMs: 500,
   peerConnRetentionMs: 60 * 60 * 1000,
   reconcileIntervalMs: 250,
+  federationRetryMaxMs: 5 * 60 * 1000,
   testClock: false,
 };
 
@@ -72,6 +82,7 @@ const PartialConfig = Type.Object(
     masterKey: Type.String(),
     adminAccessKeyId: Type.String(),
     adminSecretAccessKey: Type.String(),
+    adminPassword: Type.String(),
     quotas: Type.Partial(
       Type.Object(
         {
@@ -90,6 +101,8 @@ const PartialConfig = Type.Object(
     peerConnRetentionMs: Type.Integer({ minimum: 0 }),
     reconcileIntervalMs: Positive,
     testClock: Type.Boolean(),
+    publicUrl: Type.String({ pattern: '^https?://' }),
+    federationRetryMaxMs: Positive,
   },
   { additionalProperties: false },
 );
@@ -142,6 +155,8 @@ export function overridesFromEnv(env: NodeJS.ProcessEnv): ConfigOverrides {
   set('masterKey', text('PEERLINK_MASTER_KEY'));
   set('adminAccessKeyId', text('PEERLINK_ADMIN_AK'));
   set('adminSecretAccessKey', text('PEERLINK_ADMIN_SK'));
+  set('adminPassword', text('PEERLINK_ADMIN_PASSWORD'));
+  set('publicUrl', text('PEERLINK_PUBLIC_URL'));
   const testClock = text('PEERLINK_TEST_CLOCK');
   set('testClock', testClock && ['1', 'true', 'yes', 'on'].includes(testClock.toLowerCase()));
   const stepMs = text('PEERLINK_PEERCONN_STEP_MS');

@@ -16,6 +16,8 @@ export interface RunningServer {
   endpoints: Partial<Record<Region, string>>;
   /** Set on the first start of an empty data directory: the administrator's one-time credentials. */
   createdAdmin?: NewCredentials;
+  /** Set when the first start created the `admin` user: its password (configured or generated), to show once. */
+  createdAdminUser?: { username: string; password: string };
   /** Runs due work now until nothing is left (tests use it after moving their clock). */
   reconcile(): Promise<number>;
   close(): Promise<void>;
@@ -40,11 +42,26 @@ function listen(server: Server, port: number, host: string): Promise<number> {
   });
 }
 
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
+/** How often a closing listener drops the keep-alive connections that went idle meanwhile. */
+const IDLE_SWEEP_MS = 50;
+
+/**
+ * Waits for `closing` while dropping idle keep-alive connections: Node closes only the connections
+ * idle when `close()` is called, so one whose request was still running would otherwise hold the
+ * listener open for the whole keep-alive timeout (72 s in Fastify).
+ */
+async function sweepingIdle(server: Server, closing: Promise<void>): Promise<void> {
+  const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
+  try {
     server.closeIdleConnections();
-  });
+    await closing;
+  } finally {
+    clearInterval(sweep);
+  }
+}
+
+function closeServer(server: Server): Promise<void> {
+  return sweepingIdle(server, new Promise((resolve) => server.close(() => resolve())));
 }
 
 /**
@@ -55,6 +72,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const baseClock = options.clock ?? systemClock;
   const testClock = config.testClock ? new TestClock(baseClock) : undefined;
   const clock = testClock ?? baseClock;
+  const authClock = options.authClock ?? systemClock;
   const logger = pino(
     { level: config.logLevel, base: { service: 'peerlink' } },
     options.logStream ?? process.stdout,
@@ -67,15 +85,20 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     box,
     quotas: config.quotas,
     timings: { stepMs: config.peerConnStepMs, deletedRetentionMs: config.peerConnRetentionMs },
+    authClock,
+    log: logger,
+    federationRetryMaxMs: config.federationRetryMaxMs,
   });
   const reconciler = new Reconciler(application.reconcileTasks, config.reconcileIntervalMs, logger);
   application.peerConns.onDueWork = () => reconciler.poke();
+  application.outbox.onEnqueued = () => reconciler.poke();
 
   const configuredAdmin =
     config.adminAccessKeyId && config.adminSecretAccessKey
       ? { accessKeyId: config.adminAccessKeyId, secretAccessKey: config.adminSecretAccessKey }
       : undefined;
   const createdAdmin = await application.accounts.bootstrap(configuredAdmin);
+  const createdAdminUser = await application.users.bootstrap(config.adminPassword);
   await application.enrollment.ensure();
 
   const regionByPort = new Map<number, Region>();
@@ -87,7 +110,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     bodyLimitBytes: config.bodyLimitBytes,
     clockSkewSeconds: config.clockSkewSeconds,
     regionOfPort: (port) => (port !== undefined && regionByPort.get(port)) || config.region,
-    authClock: options.authClock ?? systemClock,
+    authClock,
     testClock,
     reconciler,
   });
@@ -100,6 +123,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const mainPort = (app.server.address() as AddressInfo).port;
     regionByPort.set(mainPort, config.region);
     endpoints[config.region] = `http://${config.host}:${mainPort}`;
+    application.enrollment.publicUrl = config.publicUrl ?? endpoints[config.region] ?? null;
     for (const [region, port] of Object.entries(config.regionPorts) as [Region, number][]) {
       const server = createServer((req, res) => app.routing(req, res));
       extraServers.push(server);
@@ -109,7 +133,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     }
   } catch (error) {
     await Promise.all(extraServers.map(closeServer));
-    await app.close();
+    await sweepingIdle(app.server, app.close());
     await db.destroy();
     throw error;
   }
@@ -120,12 +144,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   return {
     endpoints,
     ...(createdAdmin ? { createdAdmin } : {}),
+    ...(createdAdminUser ? { createdAdminUser } : {}),
     reconcile: () => reconciler.drain(),
     close: () => {
       closing ??= (async () => {
-        await Promise.all(extraServers.map(closeServer));
-        await app.close();
+        // Outbound federation calls first, so the reconciler's last tick does not wait on a remote.
+        application.shutdown();
         await reconciler.stop();
+        await Promise.all(extraServers.map(closeServer));
+        await sweepingIdle(app.server, app.close());
         await db.destroy();
       })();
       return closing;

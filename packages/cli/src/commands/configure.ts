@@ -46,6 +46,8 @@ export function registerConfigureCommand(program: Command): void {
       } finally {
         ask?.close();
       }
+      // A profile holds AK/SK or a token (peerlink login), not both.
+      if (answers.ak || answers.sk) answers.token = undefined;
       writeProfile(file, flags.profile, answers);
       process.stderr.write(`Saved profile "${flags.profile}" to ${file}\n`);
     });

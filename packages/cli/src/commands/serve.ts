@@ -12,6 +12,7 @@ interface ServeFlags {
   regionPort: string[];
   logLevel?: string;
   testClock?: boolean;
+  publicUrl?: string;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -36,6 +37,7 @@ function flagOverrides(
     overrides.regionPorts = parseRegionPorts('--region-port', flags.regionPort.join(','));
   if (flags.logLevel !== undefined) overrides.logLevel = flags.logLevel;
   if (flags.testClock) overrides.testClock = true;
+  if (flags.publicUrl !== undefined) overrides.publicUrl = flags.publicUrl;
   return overrides as ConfigOverrides;
 }
 
@@ -54,6 +56,7 @@ export function registerServeCommand(program: Command): void {
     .option('--port <port>', 'port of the default region (default 8080)')
     .option('--region <region>', 'region served on --port (default bj)')
     .option('--region-port <region=port>', 'serve another region on its own port (repeatable)', collect, [])
+    .option('--public-url <url>', 'base URL other enrollments reach this one at (default: the listener)')
     .option('--test-clock', 'serve /api/v1/_test/clock and /api/v1/_test/reset (business time you can move)')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (default info)')
     .action(async (flags: ServeFlags) => {
@@ -75,6 +78,19 @@ export function registerServeCommand(program: Command): void {
             `  account id:        ${accountId}`,
             `  access key id:     ${accessKeyId}`,
             `  secret access key: ${secretAccessKey}`,
+            '',
+          ].join('\n'),
+        );
+      }
+      if (server.createdAdminUser) {
+        const { username, password } = server.createdAdminUser;
+        process.stderr.write(
+          [
+            ...(server.createdAdmin ? [] : ['']),
+            'Peerlink created its administrator user on first start (console and "peerlink login").',
+            config.adminPassword
+              ? `  username: ${username}   password: as configured (PEERLINK_ADMIN_PASSWORD)`
+              : `  username: ${username}   password: ${password}   (not shown again)`,
             '',
           ].join('\n'),
         );

@@ -1,17 +1,30 @@
-import type { Clock } from '../clock.js';
+import type { FastifyBaseLogger } from 'fastify';
+import pino from 'pino';
+import { type Clock, systemClock } from '../clock.js';
 import { DEFAULT_TIMINGS, type PeerConnTimings } from '../domain/peerconn/model.js';
+import { Delivery } from '../federation/delivery.js';
+import { MpxClient } from '../federation/mpx-client.js';
+import { Receiver } from '../federation/receiver.js';
+import { FEDERATION_WINDOW_MS } from '../federation/signing.js';
 import type { ReconcileTask } from '../reconciler/reconciler.js';
 import type { Db } from '../store/database.js';
 import { deleteIdempotencyRecordsBefore } from '../store/repositories/idempotency.js';
+import { forgetNoncesBefore } from '../store/repositories/outbox.js';
 import type { SecretBox } from '../store/secret-box.js';
 import { AccountService } from './accounts.js';
 import { EnrollmentService } from './enrollment.js';
 import { IDEMPOTENCY_WINDOW_MS } from './idempotency.js';
 import { IdGenerator } from './ids.js';
+import { NetworkService } from './network.js';
+import { Outbox } from './outbox.js';
 import { PeerConnService } from './peer-conns.js';
+import { PeeringService } from './peerings.js';
+import { PolicyService } from './policies.js';
 import type { Quotas } from './quotas.js';
 import { RouteService } from './routes.js';
+import { SpaceService } from './spaces.js';
 import { SubnetService } from './subnets.js';
+import { UserService } from './users.js';
 import { VpcService } from './vpcs.js';
 
 /** The use cases, wired to one database and one clock. */
@@ -22,8 +35,19 @@ export interface Application {
   routes: RouteService;
   peerConns: PeerConnService;
   enrollment: EnrollmentService;
+  spaces: SpaceService;
+  policies: PolicyService;
+  users: UserService;
+  network: NetworkService;
+  peerings: PeeringService;
+  outbox: Outbox;
+  /** Applies messages from other enrollments (pushed to the federation endpoints, pulled, relayed). */
+  receiver: Receiver;
+  delivery: Delivery;
   /** The due work the reconciler runs. */
   reconcileTasks: ReconcileTask[];
+  /** Aborts calls to other enrollments under way and refuses new ones (the server is closing). */
+  shutdown(): void;
 }
 
 export function createApplication(deps: {
@@ -32,6 +56,13 @@ export function createApplication(deps: {
   box: SecretBox;
   quotas: Quotas;
   timings?: Partial<PeerConnTimings>;
+  /** Wall time for sessions and token use (never moved by the test clock); the system clock by default. */
+  authClock?: Clock;
+  log?: FastifyBaseLogger;
+  /** How often to collect messages from remotes that cannot push to this side. */
+  federationPullIntervalMs?: number;
+  /** The longest pause between delivery attempts to another enrollment. */
+  federationRetryMaxMs?: number;
 }): Application {
   const ids = new IdGenerator();
   const timings = { ...DEFAULT_TIMINGS, ...deps.timings };
@@ -43,9 +74,68 @@ export function createApplication(deps: {
     timings,
   );
   const enrollment = new EnrollmentService(deps.db, deps.clock, ids, deps.box);
+  const users = new UserService(deps.db, deps.clock, deps.authClock ?? systemClock, ids, (db, event) =>
+    enrollment.audit(db, event),
+  );
+  const audit = (
+    db: Parameters<EnrollmentService['audit']>[0],
+    event: Parameters<EnrollmentService['audit']>[1],
+  ) => enrollment.audit(db, event);
+  const spaces = new SpaceService(deps.db, deps.clock, ids, audit);
+  const policies = new PolicyService(deps.db, deps.clock, ids, audit);
+  const outbox = new Outbox(deps.clock, ids);
+  const network = new NetworkService(deps.db, deps.clock, ids, enrollment, policies, outbox, audit);
+  const peerings = new PeeringService(
+    deps.db,
+    deps.clock,
+    ids,
+    enrollment,
+    network,
+    spaces,
+    policies,
+    outbox,
+    audit,
+  );
+  const receiver = new Receiver(
+    deps.db,
+    deps.clock,
+    async () => (await enrollment.get()).id,
+    (db, id) => network.knownKey(db, id),
+  );
+  receiver.on('mpx.entered', (tx, from, body) => network.onMpxEntered(tx, from, body));
+  peerings.registerHandlers(receiver);
+  const wallClock = deps.authClock ?? systemClock;
+  const closing = new AbortController();
+  const delivery = new Delivery(
+    deps.db,
+    deps.clock,
+    () => enrollment.signingKey(),
+    new MpxClient(
+      () => enrollment.signingKey(),
+      () => wallClock.now(),
+      closing.signal,
+    ),
+    receiver,
+    network,
+    policies,
+    deps.log ?? pino({ level: 'silent' }),
+    {
+      pullIntervalMs: deps.federationPullIntervalMs ?? 1000,
+      retryMaxMs: deps.federationRetryMaxMs ?? 5 * 60 * 1000,
+    },
+  );
   return {
+    shutdown: () => closing.abort(),
+    network,
+    peerings,
+    outbox,
+    receiver,
+    delivery,
     accounts: new AccountService(deps.db, deps.clock, deps.box, (db, event) => enrollment.audit(db, event)),
     enrollment,
+    spaces,
+    policies,
+    users,
     vpcs: new VpcService(deps.db, deps.clock, ids, deps.quotas),
     subnets: new SubnetService(deps.db, deps.clock, ids, deps.quotas),
     routes: new RouteService(deps.db, deps.clock, ids, deps.quotas, timings),
@@ -57,6 +147,23 @@ export function createApplication(deps: {
         run: async () => {
           await deleteIdempotencyRecordsBefore(deps.db, deps.clock.now() - IDEMPOTENCY_WINDOW_MS);
           // Sweeping is housekeeping, not progress: it never asks for another tick.
+          return 0;
+        },
+      },
+      { name: 'federation-delivery', run: () => delivery.deliverDue() },
+      { name: 'federation-pull', run: () => delivery.pullDue() },
+      { name: 'federation-relay', run: () => delivery.readRelays() },
+      {
+        name: 'federation-nonce-sweep',
+        run: async () => {
+          await forgetNoncesBefore(deps.db, wallClock.now() - 2 * FEDERATION_WINDOW_MS);
+          return 0;
+        },
+      },
+      {
+        name: 'session-sweep',
+        run: async () => {
+          await users.sweepExpiredSessions();
           return 0;
         },
       },

@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { checkPlatformTitle, type Enrollment } from '../domain/enrollment.js';
 import { type Page, type PageRequest, toPage } from '../domain/pagination.js';
+import { EnrollmentKey } from '../federation/keys.js';
 import type { Db, Executor } from '../store/database.js';
 import { type AuditEvent, insertAuditEvent, listAuditEvents } from '../store/repositories/audit.js';
 import { findEnrollment, insertEnrollment, savePlatformTitle } from '../store/repositories/enrollment.js';
@@ -11,6 +12,10 @@ import type { IdGenerator } from './ids.js';
 
 /** This deployment as an enrollment: identity, signing key, platform title, and the audit log. */
 export class EnrollmentService {
+  private key: EnrollmentKey | undefined;
+  /** How peers reach this deployment's federation endpoints; set once the listener is up. */
+  publicUrl: string | null = null;
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
@@ -36,6 +41,21 @@ export class EnrollmentService {
       await insertEnrollment(tx, enrollment, sealed);
       return enrollment;
     });
+  }
+
+  /** Business time, as the peer connection views compare expiry against it. */
+  now(): number {
+    return this.clock.now();
+  }
+
+  /** The signing key, unsealed once: it never changes after the first start. */
+  async signingKey(): Promise<EnrollmentKey> {
+    if (!this.key) {
+      const found = await findEnrollment(this.db);
+      if (!found) throw new Error('the enrollment identity is created at start-up');
+      this.key = EnrollmentKey.fromPkcs8(found.id, found.publicKey, this.box.open(found.privateKeySealed));
+    }
+    return this.key;
   }
 
   async get(): Promise<Enrollment> {

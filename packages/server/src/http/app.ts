@@ -7,11 +7,17 @@ import type { Reconciler } from '../reconciler/reconciler.js';
 import type { Db } from '../store/database.js';
 import { accountRoutes } from './api/routes/accounts.js';
 import { enrollmentRoutes } from './api/routes/enrollment.js';
+import { networkRoutes } from './api/routes/network.js';
 import { peerConnEventRoutes } from './api/routes/peer-conn-events.js';
+import { peerConnectionRoutes } from './api/routes/peer-connections.js';
+import { policyRoutes } from './api/routes/policies.js';
+import { spaceRoutes } from './api/routes/spaces.js';
 import { testClockRoutes } from './api/routes/test-clock.js';
+import { userRoutes } from './api/routes/users.js';
 import { registerAuthentication } from './authenticate.js';
 import { BCE_ROUTES } from './bce/routes/index.js';
 import { HttpError, toHttpError } from './errors.js';
+import { federationRoutes } from './federation/routes.js';
 import { parseJsonBody } from './json-body.js';
 import { registerObservability } from './observability.js';
 import { parseRawQuery, queryObject, splitUrl } from './raw-query.js';
@@ -94,7 +100,13 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
   accountRoutes(app, deps);
   enrollmentRoutes(app, deps);
   peerConnEventRoutes(app, deps);
+  spaceRoutes(app, deps);
+  policyRoutes(app, deps);
   testClockRoutes(app, deps);
+  federationRoutes(app, deps);
+  networkRoutes(app, deps);
+  peerConnectionRoutes(app, deps);
+  userRoutes(app, deps);
 
   app.setErrorHandler((error, request, reply) => {
     const httpError = toHttpError(error);

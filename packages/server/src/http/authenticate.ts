@@ -1,23 +1,102 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Application } from '../app/application.js';
+import type { Caller } from '../app/caller.js';
 import type { Clock } from '../clock.js';
+import type { User } from '../domain/users.js';
 import { verifyBceRequest } from './bce/auth/verify.js';
+import { HttpError } from './errors.js';
 import { splitUrl } from './raw-query.js';
+import { isFederationPath, isPeerlinkApi } from './render-error.js';
 
-/** Paths answered without credentials. */
-const PUBLIC_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+/** Paths answered without credentials (logging in is one: it is how credentials are obtained). */
+const PUBLIC_PATHS = new Set(['/healthz', '/readyz', '/metrics', '/api/v1/sessions']);
+
+export const SESSION_COOKIE = 'peerlink_session';
+/** Cookie-authenticated writes must carry it: a cross-site form or image cannot set a header. */
+export const CONSOLE_HEADER = 'x-peerlink-console';
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
+
+/** The session of a cookie-authenticated request (the hash of its secret). */
+const sessions = new WeakMap<FastifyRequest, string>();
+export function sessionIdOf(request: FastifyRequest): string | undefined {
+  return sessions.get(request);
+}
+
+/** The value of one cookie in a Cookie header, if present. */
+export function cookieValue(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const pair of header.split(';')) {
+    const at = pair.indexOf('=');
+    if (at > 0 && pair.slice(0, at).trim() === name) return pair.slice(at + 1).trim();
+  }
+  return undefined;
+}
+
+const unauthorized = (reason: string, message: string) => new HttpError(401, 'Unauthorized', message, reason);
+
+const userCaller = (user: User, request: FastifyRequest): Caller => ({
+  accountId: user.id,
+  principalId: user.id,
+  isAdmin: user.isAdmin,
+  region: request.region,
+});
 
 /**
- * Every /v1 and /api request is signed with bce-auth-v1; the caller is the key's account. Runs before
- * the body is read, so unauthenticated requests cost no parsing.
+ * Who calls. The Peerlink API (/api) takes, in order: an `Authorization` header (`Bearer plk_…`
+ * for a user's token, else a bce-auth-v1 signature for an account's key), else the console's
+ * `peerlink_session` cookie. An explicit Authorization header wins over the cookie a browser may
+ * send along. The BCE API (/v1) takes bce-auth-v1 signatures only. Runs before the body is read,
+ * so unauthenticated requests cost no parsing.
  */
 export function registerAuthentication(
   app: FastifyInstance,
   deps: { application: Application; clock: Clock; clockSkewSeconds: number },
 ): void {
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     const { path, query } = splitUrl(request.url);
     if (PUBLIC_PATHS.has(path)) return;
+    // Other enrollments sign with their enrollment keys; http/federation checks those signatures.
+    if (isFederationPath(path)) return;
+    const authorization = request.headers.authorization;
+    const bearer = authorization === undefined ? undefined : BEARER.exec(authorization)?.[1];
+    if (isPeerlinkApi(path)) {
+      if (bearer !== undefined) {
+        const user = await deps.application.users.resolveToken(bearer);
+        if (!user) {
+          reply.header('www-authenticate', 'Bearer realm="peerlink", error="invalid_token"');
+          throw unauthorized(
+            'InvalidToken',
+            'the bearer token is not valid: unknown, revoked, or its user was deleted',
+          );
+        }
+        request.caller = userCaller(user, request);
+        return;
+      }
+      const secret = authorization ? undefined : cookieValue(request.headers.cookie, SESSION_COOKIE);
+      if (secret !== undefined) {
+        const session = await deps.application.users.resolveSession(secret);
+        if (!session)
+          throw unauthorized('SessionExpired', 'the console session has expired or ended; log in again');
+        if (STATE_CHANGING.has(request.method) && request.headers[CONSOLE_HEADER] !== '1') {
+          throw new HttpError(
+            403,
+            'AccessDenied',
+            `a request authenticated by the session cookie must carry the header "X-Peerlink-Console: 1" to change anything`,
+            'ConsoleHeaderRequired',
+          );
+        }
+        sessions.set(request, session.sessionId);
+        request.caller = userCaller(session.user, request);
+        return;
+      }
+    } else if (bearer !== undefined) {
+      throw new HttpError(
+        403,
+        'AccessDenied',
+        'the BCE API (/v1) accepts only bce-auth-v1 signatures; bearer tokens work on the Peerlink API (/api/v1)',
+      );
+    }
     const credential = await verifyBceRequest(
       { method: request.method, rawPath: path, rawQuery: query, headers: request.headers },
       {
@@ -26,6 +105,11 @@ export function registerAuthentication(
         findKey: (accessKeyId) => deps.application.accounts.resolveCredential(accessKeyId),
       },
     );
-    request.caller = { accountId: credential.accountId, isAdmin: credential.isAdmin, region: request.region };
+    request.caller = {
+      accountId: credential.accountId,
+      principalId: credential.accountId,
+      isAdmin: credential.isAdmin,
+      region: request.region,
+    };
   });
 }

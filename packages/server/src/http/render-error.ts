@@ -3,8 +3,13 @@ import type { HttpError } from './errors.js';
 
 export const BCE_JSON = 'application/json;charset=UTF-8';
 
+export function isFederationPath(url: string): boolean {
+  return url.startsWith('/federation/');
+}
+
+/** Peerlink's own APIs (the user-facing /api and the server-to-server /federation) answer problem+json. */
 export function isPeerlinkApi(url: string): boolean {
-  return url === '/api' || url.startsWith('/api/');
+  return url === '/api' || url.startsWith('/api/') || isFederationPath(url);
 }
 
 /**

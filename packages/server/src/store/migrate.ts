@@ -3,6 +3,9 @@ import * as initial from './migrations/0001_initial.js';
 import * as peerConnections from './migrations/0002_peer_connections.js';
 import * as dueIndexCoversId from './migrations/0003_due_index_covers_id.js';
 import * as enrollmentAndAudit from './migrations/0004_enrollment_and_audit.js';
+import * as users from './migrations/0005_users.js';
+import * as spacesAndPolicies from './migrations/0006_spaces_and_policies.js';
+import * as federation from './migrations/0007_federation.js';
 
 /** Migrations ship inside the code, named so that their order is their name's order. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -10,6 +13,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002_peer_connections': peerConnections,
   '0003_due_index_covers_id': dueIndexCoversId,
   '0004_enrollment_and_audit': enrollmentAndAudit,
+  '0005_users': users,
+  '0006_spaces_and_policies': spacesAndPolicies,
+  '0007_federation': federation,
 };
 
 class InCodeMigrations implements MigrationProvider {

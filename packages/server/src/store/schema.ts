@@ -1,3 +1,5 @@
+import type { FederationTables } from './schema-federation.js';
+
 /** Row shapes of the database; times are milliseconds since the epoch, booleans 0/1, lists JSON text. */
 export interface AccountsTable {
   id: string;
@@ -143,7 +145,7 @@ export interface AuditEventsTable {
   detail: string | null;
 }
 
-export interface Database {
+export interface Database extends FederationTables {
   accounts: AccountsTable;
   access_keys: AccessKeysTable;
   vpcs: VpcsTable;
@@ -156,4 +158,76 @@ export interface Database {
   peer_conn_events: PeerConnEventsTable;
   enrollment: EnrollmentTable;
   audit_events: AuditEventsTable;
+  users: UsersTable;
+  user_tokens: UserTokensTable;
+  user_sessions: UserSessionsTable;
+}
+
+/** A local user (migration 0005): console logins, bearer tokens. */
+export interface UsersTable {
+  id: string;
+  username: string;
+  /** `scrypt$N$r$p$salt$hash` (app/passwords.ts). */
+  password_hash: string;
+  is_admin: number;
+  created_at: number;
+}
+
+export interface UserTokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  /** SHA-256 (hex) of the `plk_…` token. */
+  token_hash: string;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+export interface UserSessionsTable {
+  /** SHA-256 (hex) of the session secret. */
+  id: string;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+}
+
+/** A space (migration 0006): the container a Peer Manager connection joins on each side. */
+export interface SpacesTable {
+  id: string;
+  name: string;
+  description: string;
+  created_at: number;
+}
+
+/** Who manages a space: account ids or user ids (`usr-…`). */
+export interface SpaceManagersTable {
+  space_id: string;
+  principal_id: string;
+}
+
+/** One entry of the ingress allow-list; exactly one of cidr, enrollment_id, country is set. */
+export interface IngressRulesTable {
+  id: string;
+  cidr: string | null;
+  enrollment_id: string | null;
+  country: string | null;
+  description: string;
+  created_at: number;
+}
+
+/** One allowed egress destination; exactly one of destination, enrollment_id is set. */
+export interface EgressRulesTable {
+  id: string;
+  destination: string | null;
+  enrollment_id: string | null;
+  description: string;
+  created_at: number;
+}
+
+/** The tables of migration 0006, merged into `Database` above. */
+export interface Database {
+  spaces: SpacesTable;
+  space_managers: SpaceManagersTable;
+  ingress_rules: IngressRulesTable;
+  egress_rules: EgressRulesTable;
 }

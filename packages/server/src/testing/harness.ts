@@ -6,6 +6,7 @@ import {
   type Credentials,
   PeerConnClient,
   PeerlinkClient,
+  PeerManagerClient,
   RouteClient,
   SubnetClient,
   VpcClient,
@@ -44,6 +45,7 @@ export interface TestServer {
     route: RouteClient;
     peerlink: PeerlinkClient;
     peerConn: PeerConnClient;
+    peerManager: PeerManagerClient;
   };
   /** Runs the reconciler until nothing is due (after moving a manual clock). */
   reconcile(): Promise<number>;
@@ -106,6 +108,7 @@ export async function startTestServer(
       route: new RouteClient(config),
       peerlink: new PeerlinkClient(config),
       peerConn: new PeerConnClient(config),
+      peerManager: new PeerManagerClient(config),
     };
   };
   const adminClient = clients({ ak: admin.accessKeyId, sk: admin.secretAccessKey }).peerlink;

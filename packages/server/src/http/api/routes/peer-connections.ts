@@ -1,0 +1,169 @@
+import { Type } from '@sinclair/typebox';
+import type { PeerRequestPreview } from '../../../app/peerings.js';
+import { badRequest } from '../../../domain/errors.js';
+import { parsePageRequest } from '../../../domain/pagination.js';
+import { type PeerConnection, type PeeringState, statusOf } from '../../../domain/peering/model.js';
+import type { ChangeRequest } from '../../../store/repositories/pm-connections.js';
+import { bodySchema, parseBody } from '../../bce/input.js';
+import { callerOf } from '../../request-context.js';
+import type { RouteRegistration } from '../../route-registration.js';
+import { iso } from './network.js';
+
+const DataTypes = Type.Record(Type.String(), Type.String());
+const SecurityInput = Type.Object({
+  classification: Type.Optional(Type.String()),
+  markings: Type.Optional(Type.Array(Type.String(), { maxItems: 256 })),
+});
+const CreateRequest = bodySchema(
+  Type.Object({
+    spaceId: Type.String(),
+    remoteEnrollmentId: Type.String(),
+    dataTypes: DataTypes,
+    expiresInDays: Type.Optional(Type.Integer()),
+  }),
+);
+const Preview = bodySchema(Type.Object({ inviteCode: Type.String({ maxLength: 8192 }) }));
+const Approve = bodySchema(
+  Type.Object({
+    inviteCode: Type.String({ maxLength: 8192 }),
+    spaceId: Type.String(),
+    security: Type.Optional(SecurityInput),
+  }),
+);
+const Settings = bodySchema(
+  Type.Object({ security: Type.Optional(SecurityInput), dataTypes: Type.Optional(DataTypes) }),
+);
+const CONNECTION_ID = /^pmc-[0-9a-z]{12}$/;
+const STATES: PeeringState[] = ['requested', 'approved', 'active', 'refused', 'cancelled', 'deleted'];
+
+export function connectionJson(c: PeerConnection, now: number) {
+  const expired = c.state === 'requested' && c.invite !== null && c.invite.expiresAt < now;
+  return {
+    connectionId: c.id,
+    peeringId: c.peeringId,
+    role: c.role,
+    status: expired ? 'expired' : statusOf(c),
+    state: c.state,
+    stateReason: c.stateReason,
+    spaceId: c.spaceId,
+    remote: { enrollmentId: c.remoteEnrollmentId, platformTitle: c.remoteTitle, space: c.remoteSpace },
+    dataTypes: c.dataTypes,
+    security: c.security,
+    disabled: { local: c.localDisabled, remote: c.remoteDisabled },
+    transport: c.transport,
+    inviteExpiresAt: c.invite ? iso(c.invite.expiresAt) : null,
+    createdBy: c.createdBy,
+    createdAt: iso(c.createdAt),
+    updatedAt: iso(c.updatedAt),
+  };
+}
+
+const changeJson = (c: ChangeRequest) => ({
+  changeId: c.id,
+  connectionId: c.connectionId,
+  origin: c.origin,
+  security: c.security,
+  dataTypes: c.dataTypes,
+  state: c.state,
+  createdBy: c.createdBy,
+  createdAt: iso(c.createdAt),
+  decidedBy: c.decidedBy,
+  decidedAt: iso(c.decidedAt),
+});
+
+const previewJson = (p: PeerRequestPreview) => ({ ...p, expiresAt: iso(p.expiresAt) });
+
+/**
+ * The Peer Manager's peer requests and connections (/api/v1/peer-requests,
+ * /api/v1/peer-connections, /api/v1/change-requests). Every operation needs the caller to manage
+ * the local space concerned (R10).
+ */
+export const peerConnectionRoutes: RouteRegistration = (app, { application }) => {
+  const peerings = application.peerings;
+  const now = () => application.enrollment.now();
+
+  app.post('/api/v1/peer-requests', async (request, reply) => {
+    const body = parseBody(CreateRequest, request.body);
+    const { connection, inviteCode } = await peerings.createRequest(callerOf(request), body);
+    return reply.status(201).send({ ...connectionJson(connection, now()), inviteCode });
+  });
+
+  app.post('/api/v1/peer-requests/preview', async (request) => {
+    const { inviteCode } = parseBody(Preview, request.body);
+    return previewJson(await peerings.preview(callerOf(request), inviteCode));
+  });
+
+  app.post('/api/v1/peer-requests/approve', async (request, reply) => {
+    const body = parseBody(Approve, request.body);
+    return reply.status(201).send(connectionJson(await peerings.approve(callerOf(request), body), now()));
+  });
+
+  app.get('/api/v1/peer-connections', async (request) => {
+    const query = request.query as Record<string, string>;
+    const page = parsePageRequest(query.marker, query.maxKeys, CONNECTION_ID);
+    const states = query.state ? query.state.split(',') : undefined;
+    if (states?.some((s) => !STATES.includes(s as PeeringState)))
+      throw badRequest('InvalidState', `state must be among ${STATES.join(', ')}`);
+    const rows = await peerings.list(callerOf(request), {
+      ...page,
+      ...(states ? { states: states as PeeringState[] } : {}),
+    });
+    const isTruncated = rows.length > page.maxKeys;
+    return {
+      connections: rows.slice(0, page.maxKeys).map((c) => connectionJson(c, now())),
+      isTruncated,
+      ...(isTruncated ? { nextMarker: rows[page.maxKeys]!.id } : {}),
+    };
+  });
+
+  app.get<{ Params: { id: string } }>('/api/v1/peer-connections/:id', async (request) => {
+    const { connection, changes } = await peerings.get(callerOf(request), request.params.id);
+    return { ...connectionJson(connection, now()), changeRequests: changes.map(changeJson) };
+  });
+
+  app.get<{ Params: { id: string } }>('/api/v1/peer-connections/:id/invite-code', async (request) => ({
+    inviteCode: await peerings.inviteCode(callerOf(request), request.params.id),
+  }));
+
+  app.post<{ Params: { id: string } }>('/api/v1/peer-connections/:id/activate', async (request) =>
+    connectionJson(await peerings.activate(callerOf(request), request.params.id), now()),
+  );
+  app.post<{ Params: { id: string } }>('/api/v1/peer-connections/:id/disable', async (request) =>
+    connectionJson(await peerings.setDisabled(callerOf(request), request.params.id, true), now()),
+  );
+  app.post<{ Params: { id: string } }>('/api/v1/peer-connections/:id/enable', async (request) =>
+    connectionJson(await peerings.setDisabled(callerOf(request), request.params.id, false), now()),
+  );
+
+  app.put<{ Params: { id: string } }>('/api/v1/peer-connections/:id/settings', async (request, reply) => {
+    const body = parseBody(Settings, request.body);
+    const change = await peerings.proposeChange(callerOf(request), request.params.id, body);
+    return reply.status(202).send(changeJson(change));
+  });
+
+  for (const decision of ['approve', 'reject'] as const) {
+    app.post<{ Params: { id: string; changeId: string } }>(
+      `/api/v1/peer-connections/:id/change-requests/:changeId/${decision}`,
+      async (request) => {
+        const connection = await peerings.decideChange(
+          callerOf(request),
+          request.params.id,
+          request.params.changeId,
+          decision === 'approve',
+        );
+        return connectionJson(connection, now());
+      },
+    );
+  }
+
+  app.delete<{ Params: { id: string } }>('/api/v1/peer-connections/:id', async (request) =>
+    connectionJson(await peerings.delete(callerOf(request), request.params.id), now()),
+  );
+
+  app.get('/api/v1/change-requests', async (request) => ({
+    changeRequests: (await peerings.pendingChanges(callerOf(request))).map(({ connection, ...change }) => ({
+      ...changeJson(change),
+      connection: connectionJson(connection, now()),
+    })),
+  }));
+};
