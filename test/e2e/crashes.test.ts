@@ -909,7 +909,7 @@ async function checkRound(
     }
   } finally {
     // Back to real time, so the next round's steps fall due on a restarted process too.
-    await moveClock(clockEndpoint, { set: new Date().toISOString() });
+    await moveClock(clockEndpoint, { realTime: true });
   }
   return { acknowledged, consultTimeouts: consulting.length, retriedCreates, cutWritesApplied };
 }

@@ -197,6 +197,16 @@ describe('/api/v1/_test/clock', () => {
     expect((await getClock()).offsetMs).toBe(3_500);
   });
 
+  it('goes back to real time exactly with realTime, keeping every resource', async () => {
+    const { a, peerConnId } = await crossAccountRequest({ paymentTiming: 'Postpaid' });
+    await moveClock({ advanceSeconds: 3600 });
+    const back = await moveClock({ realTime: true });
+    expect(back.offsetMs).toBe(0);
+    expect((await getClock()).offsetMs).toBe(0);
+    expect(Math.abs(Date.parse(back.now) - Date.now())).toBeLessThan(60_000);
+    expect((await a.peerConn.getPeerConn(peerConnId)).peerConnId).toBe(peerConnId);
+  });
+
   it('resets: every resource is gone, accounts still work, the offset is back to 0', async () => {
     const { a, b, peerConnId, localVpcId } = await crossAccountRequest({ paymentTiming: 'Postpaid' });
     await moveClock({ advanceSeconds: 3600 });
@@ -257,6 +267,8 @@ describe('/api/v1/_test/clock', () => {
       '{"advanceSeconds": 99999999999999}',
       '{"set": "+275760-09-13T00:00:00Z"}',
       '{"set": "1969-12-31T23:59:59Z"}',
+      '{"realTime": false}',
+      '{"realTime": true, "advanceMs": 1}',
       '[]',
     ]) {
       const answer = await send(t.endpoint(), adminCredentials, 'POST', '/api/v1/_test/clock', body);

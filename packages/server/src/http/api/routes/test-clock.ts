@@ -18,6 +18,9 @@ const MoveClock = bodySchema(
     advanceMs: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_MOVE_MS })),
     advanceSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_MOVE_MS / 1000 })),
     set: Type.Optional(Type.String()),
+    // Back to real time exactly (offset 0): replicas of one machine then share one business clock,
+    // which `set` to the current time cannot promise (it lands the request's latency behind).
+    realTime: Type.Optional(Type.Literal(true)),
   }),
 );
 
@@ -50,10 +53,19 @@ export function testClockRoutes(app: FastifyInstance, deps: TestApiDeps): void {
   app.post('/api/v1/_test/clock', async (request) => {
     const clock = enabled(request);
     const body = parseBody(MoveClock, request.body);
-    const moves = [body.advanceMs, body.advanceSeconds, body.set].filter((move) => move !== undefined);
-    if (moves.length !== 1)
-      throw new HttpError(400, 'BadRequest', 'give exactly one of advanceMs, advanceSeconds or set');
-    if (body.set !== undefined) {
+    const moves = [body.advanceMs, body.advanceSeconds, body.set, body.realTime].filter(
+      (move) => move !== undefined,
+    );
+    if (moves.length !== 1) {
+      throw new HttpError(
+        400,
+        'BadRequest',
+        'give exactly one of advanceMs, advanceSeconds, set or realTime',
+      );
+    }
+    if (body.realTime) {
+      clock.reset();
+    } else if (body.set !== undefined) {
       const target = Date.parse(body.set);
       if (Number.isNaN(target) || target < 0 || target > LATEST_SET_MS) {
         throw new HttpError(
