@@ -92,6 +92,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const reconciler = new Reconciler(application.reconcileTasks, config.reconcileIntervalMs, logger);
   application.peerConns.onDueWork = () => reconciler.poke();
   application.outbox.onEnqueued = () => reconciler.poke();
+  application.spaceData.onChanged = () => reconciler.poke();
+  application.replication.onWork = () => reconciler.poke();
 
   const configuredAdmin =
     config.adminAccessKeyId && config.adminSecretAccessKey

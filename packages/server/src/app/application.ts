@@ -21,7 +21,9 @@ import { PeerConnService } from './peer-conns.js';
 import { PeeringService } from './peerings.js';
 import { PolicyService } from './policies.js';
 import type { Quotas } from './quotas.js';
+import { ReplicationService } from './replication.js';
 import { RouteService } from './routes.js';
+import { SpaceDataService } from './space-data.js';
 import { SpaceService } from './spaces.js';
 import { SubnetService } from './subnets.js';
 import { UserService } from './users.js';
@@ -44,6 +46,8 @@ export interface Application {
   /** Applies messages from other enrollments (pushed to the federation endpoints, pulled, relayed). */
   receiver: Receiver;
   delivery: Delivery;
+  spaceData: SpaceDataService;
+  replication: ReplicationService;
   /** The due work the reconciler runs. */
   reconcileTasks: ReconcileTask[];
   /** Aborts calls to other enrollments under way and refuses new ones (the server is closing). */
@@ -104,6 +108,12 @@ export function createApplication(deps: {
   );
   receiver.on('mpx.entered', (tx, from, body) => network.onMpxEntered(tx, from, body));
   peerings.registerHandlers(receiver);
+  const selfId = async () => (await enrollment.get()).id;
+  const log = deps.log ?? pino({ level: 'silent' });
+  const spaceData = new SpaceDataService(deps.db, deps.clock, ids, selfId, spaces, audit);
+  const replication = new ReplicationService(deps.db, deps.clock, ids, outbox, peerings, spaces, audit, log);
+  replication.registerHandlers(receiver);
+  spaceData.onTypesChanged = () => replication.typesChanged();
   const wallClock = deps.authClock ?? systemClock;
   const closing = new AbortController();
   const delivery = new Delivery(
@@ -118,7 +128,7 @@ export function createApplication(deps: {
     receiver,
     network,
     policies,
-    deps.log ?? pino({ level: 'silent' }),
+    log,
     {
       pullIntervalMs: deps.federationPullIntervalMs ?? 1000,
       retryMaxMs: deps.federationRetryMaxMs ?? 5 * 60 * 1000,
@@ -126,6 +136,8 @@ export function createApplication(deps: {
   );
   return {
     shutdown: () => closing.abort(),
+    spaceData,
+    replication,
     network,
     peerings,
     outbox,
@@ -150,6 +162,7 @@ export function createApplication(deps: {
           return 0;
         },
       },
+      { name: 'replication-export', run: () => replication.exportDue() },
       { name: 'federation-delivery', run: () => delivery.deliverDue() },
       { name: 'federation-pull', run: () => delivery.pullDue() },
       { name: 'federation-relay', run: () => delivery.readRelays() },

@@ -6,6 +6,7 @@ import * as enrollmentAndAudit from './migrations/0004_enrollment_and_audit.js';
 import * as users from './migrations/0005_users.js';
 import * as spacesAndPolicies from './migrations/0006_spaces_and_policies.js';
 import * as federation from './migrations/0007_federation.js';
+import * as spaceData from './migrations/0008_space_data.js';
 
 /** Migrations ship inside the code, named so that their order is their name's order. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005_users': users,
   '0006_spaces_and_policies': spacesAndPolicies,
   '0007_federation': federation,
+  '0008_space_data': spaceData,
 };
 
 class InCodeMigrations implements MigrationProvider {

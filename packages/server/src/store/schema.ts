@@ -1,3 +1,4 @@
+import type { DataTables } from './schema-data.js';
 import type { FederationTables } from './schema-federation.js';
 
 /** Row shapes of the database; times are milliseconds since the epoch, booleans 0/1, lists JSON text. */
@@ -145,7 +146,7 @@ export interface AuditEventsTable {
   detail: string | null;
 }
 
-export interface Database extends FederationTables {
+export interface Database extends FederationTables, DataTables {
   accounts: AccountsTable;
   access_keys: AccessKeysTable;
   vpcs: VpcsTable;

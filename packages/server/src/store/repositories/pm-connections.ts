@@ -81,6 +81,17 @@ export async function findPeerConnectionByPeering(
   return row && fromRow(row);
 }
 
+/** Every active connection, whatever its space: the ones data may move over. */
+export async function listActivePeerConnections(db: Executor): Promise<PeerConnection[]> {
+  const rows = await db
+    .selectFrom('pm_connections')
+    .selectAll()
+    .where('state', '=', 'active')
+    .orderBy('id')
+    .execute();
+  return rows.map(fromRow);
+}
+
 /** Newest first, only in the given spaces; the marker is the id of the first one to return. */
 export async function listPeerConnections(
   db: Executor,
