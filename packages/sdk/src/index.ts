@@ -21,6 +21,16 @@ export {
   type User,
 } from './clients/peerlink-client.js';
 export { RouteClient } from './clients/route-client.js';
+export {
+  type Conflict,
+  type Marking,
+  type ObjectTypeView,
+  type ReplicationJob,
+  SpaceDataClient,
+  type SpaceFile,
+  type SpaceObject,
+  type TypeMapping,
+} from './clients/space-data-client.js';
 export { SubnetClient } from './clients/subnet-client.js';
 export { VpcClient } from './clients/vpc-client.js';
 export { BceServiceError, NetworkError, PeerlinkApiError, WaiterError } from './errors.js';

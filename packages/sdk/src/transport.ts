@@ -70,7 +70,16 @@ export class SignedTransport {
    * Every attempt is signed afresh (a new timestamp), with the same query, so a generated
    * `clientToken` makes a retried mutation happen once.
    */
-  async send<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  send<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    return this.request<T>(method, path, options, false);
+  }
+
+  /** As `send`, answering the body of a 2xx answer as raw bytes instead of decoding JSON. */
+  sendForBytes(method: string, path: string, options: RequestOptions = {}): Promise<Uint8Array> {
+    return this.request<Uint8Array>(method, path, options, true);
+  }
+
+  private async request<T>(method: string, path: string, options: RequestOptions, raw: boolean): Promise<T> {
     const url = buildUrl(this.config.endpoint, path, options.query);
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
     const deadline = Date.now() + this.retry.totalTimeoutMs;
@@ -78,7 +87,7 @@ export class SignedTransport {
     for (let attempt = 1; ; attempt++) {
       let failure: unknown;
       try {
-        return await this.attempt<T>(method, url, path, body, deadline);
+        return await this.attempt<T>(method, url, path, body, deadline, raw);
       } catch (error) {
         failure = error;
       }
@@ -106,6 +115,7 @@ export class SignedTransport {
     path: string,
     body: string | undefined,
     deadline: number,
+    raw = false,
   ): Promise<T> {
     const headers: Record<string, string> = {
       'content-type': 'application/json;charset=utf-8',
@@ -133,6 +143,7 @@ export class SignedTransport {
       ),
     });
     this.keepSession(response.headers);
+    if (raw && response.ok) return new Uint8Array(await response.arrayBuffer()) as T;
     const text = await response.text();
     const json = text === '' ? {} : safeJson(text);
     if (response.ok) return json as T;

@@ -12,7 +12,7 @@ import { nextLocalVersion } from '../domain/data/versions.js';
 import { badRequest, DomainError, noSuchObject, operationDenied } from '../domain/errors.js';
 import { type Page, type PageRequest, toPage } from '../domain/pagination.js';
 import { checkSecurity, type Security } from '../domain/peering/model.js';
-import { checkSpaceId } from '../domain/space.js';
+import { checkPrincipalId, checkSpaceId } from '../domain/space.js';
 import type { Db, Executor } from '../store/database.js';
 import {
   type Conflict,
@@ -132,7 +132,7 @@ export class SpaceDataService {
       if (live > 0)
         throw operationDenied(
           'ObjectTypeInUse',
-          `object type ${name} still has ${live} objects; delete them first`,
+          `object type ${name} still has ${live} object${live > 1 ? 's' : ''}; delete them first`,
         );
       await deleteObjectType(tx, spaceId, name);
       await this.audit(tx, {
@@ -218,6 +218,7 @@ export class SpaceDataService {
     typeName?: string,
   ): Promise<Page<ItemView>> {
     await this.spaces.requireManager(this.db, caller, checkSpaceId(spaceId));
+    if (typeName !== undefined) await this.requireType(this.db, spaceId, typeName);
     const items = await listItems(this.db, {
       spaceId,
       kind,
@@ -320,7 +321,7 @@ export class SpaceDataService {
     return transact(this.db, async (tx) => {
       const marking = await findMarking(tx, name);
       if (!marking) throw noSuchObject('NoSuchMarking', `marking ${name} does not exist`);
-      const sorted = [...new Set(members)].sort();
+      const sorted = [...new Set(members.map(checkPrincipalId))].sort();
       await setMarkingMembers(tx, name, sorted);
       await this.audit(tx, {
         actor: caller.principalId,

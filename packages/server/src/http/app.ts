@@ -11,6 +11,7 @@ import { networkRoutes } from './api/routes/network.js';
 import { peerConnEventRoutes } from './api/routes/peer-conn-events.js';
 import { peerConnectionRoutes } from './api/routes/peer-connections.js';
 import { policyRoutes } from './api/routes/policies.js';
+import { spaceDataRoutes } from './api/routes/space-data.js';
 import { spaceRoutes } from './api/routes/spaces.js';
 import { testClockRoutes } from './api/routes/test-clock.js';
 import { userRoutes } from './api/routes/users.js';
@@ -101,6 +102,7 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
   enrollmentRoutes(app, deps);
   peerConnEventRoutes(app, deps);
   spaceRoutes(app, deps);
+  spaceDataRoutes(app, deps);
   policyRoutes(app, deps);
   testClockRoutes(app, deps);
   federationRoutes(app, deps);

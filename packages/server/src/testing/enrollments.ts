@@ -1,6 +1,6 @@
 import { copyFileSync, readdirSync, renameSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
-import type { PeerlinkClient, PeerManagerClient } from '@peerlink/sdk';
+import type { PeerlinkClient, PeerManagerClient, SpaceDataClient } from '@peerlink/sdk';
 import type { MpxDirection } from '../domain/peering/mpx.js';
 import { startTestServer, type TestServer } from './harness.js';
 
@@ -9,6 +9,7 @@ export interface Enrollment {
   server: TestServer;
   peerlink: PeerlinkClient;
   pm: PeerManagerClient;
+  spaceData: SpaceDataClient;
   enrollmentId: string;
   title: string;
   spaceId: string;
@@ -23,7 +24,7 @@ export async function startEnrollment(
     // Short pauses between delivery attempts, so that a side coming back is reached within a test.
     overrides: { reconcileIntervalMs: 50, federationRetryMaxMs: 1000, ...options.overrides },
   });
-  const { peerlink, peerManager } = server.clients({
+  const { peerlink, peerManager, spaceData } = server.clients({
     ak: server.admin.accessKeyId,
     sk: server.admin.secretAccessKey,
   });
@@ -33,6 +34,7 @@ export async function startEnrollment(
     server,
     peerlink,
     pm: peerManager,
+    spaceData,
     enrollmentId: enrollment.enrollmentId,
     title,
     spaceId: space.spaceId,
@@ -109,10 +111,14 @@ export function relayDirs(root: string): RelayDirs {
 }
 
 /** Both administrators create an export and an import channel with the other's identity card (R7). */
-export async function connectRelay(a: Enrollment, b: Enrollment, dirs: RelayDirs): Promise<void> {
+export async function connectRelay(
+  a: Pick<Enrollment, 'pm' | 'title'>,
+  b: Pick<Enrollment, 'pm' | 'title'>,
+  dirs: RelayDirs,
+): Promise<void> {
   const cardA = (await a.pm.getIdentity()).identityCard;
   const cardB = (await b.pm.getIdentity()).identityCard;
-  const channels: Array<[Enrollment, string, 'export' | 'import', string]> = [
+  const channels: Array<[Pick<Enrollment, 'pm' | 'title'>, string, 'export' | 'import', string]> = [
     [a, cardB, 'export', dirs.aOut],
     [a, cardB, 'import', dirs.aIn],
     [b, cardA, 'export', dirs.bOut],

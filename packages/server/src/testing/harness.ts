@@ -8,6 +8,7 @@ import {
   PeerlinkClient,
   PeerManagerClient,
   RouteClient,
+  SpaceDataClient,
   SubnetClient,
   VpcClient,
 } from '@peerlink/sdk';
@@ -46,6 +47,7 @@ export interface TestServer {
     peerlink: PeerlinkClient;
     peerConn: PeerConnClient;
     peerManager: PeerManagerClient;
+    spaceData: SpaceDataClient;
   };
   /** Runs the reconciler until nothing is due (after moving a manual clock). */
   reconcile(): Promise<number>;
@@ -109,6 +111,7 @@ export async function startTestServer(
       peerlink: new PeerlinkClient(config),
       peerConn: new PeerConnClient(config),
       peerManager: new PeerManagerClient(config),
+      spaceData: new SpaceDataClient(config),
     };
   };
   const adminClient = clients({ ak: admin.accessKeyId, sk: admin.secretAccessKey }).peerlink;

@@ -22,6 +22,7 @@ export interface ObjectType extends ObjectTypeSchema {
 }
 
 const NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
 const MAX_PROPERTIES = 200;
 const MAX_STRING = 64 * 1024;
 /** Primary key values are what a person types or an upstream system assigns: short and printable. */
@@ -86,7 +87,12 @@ function checkValue(name: string, type: PropertyType, value: unknown): PropertyV
       if (typeof value !== 'boolean') throw wrong();
       return value;
     case 'timestamp': {
-      if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) throw wrong();
+      // ISO 8601 only: Date.parse takes "1" or "March 7" too, read in the server's time zone.
+      if (typeof value !== 'string' || !ISO_TIME.test(value) || Number.isNaN(Date.parse(value)))
+        throw badRequest(
+          'InvalidProperties',
+          `property ${name} must be an ISO 8601 time, such as 2026-11-29T08:30:00Z or 2026-11-29`,
+        );
       return new Date(Date.parse(value)).toISOString();
     }
   }
