@@ -24,6 +24,18 @@ const HINTS: Record<string, string> = {
   PlatformTitleMissing: 'an administrator must set it: peerlink enrollment title "<title>"',
   InviteExpired: 'ask the other side for a new code',
   LocalInviteRequired: 'generate yours with peerlink network mpx invite; name it with --invite',
+  ObjectExists: 'an object with this primary key exists; change it with peerlink data objects update',
+  UnknownMarking: 'an administrator must create the marking first (peerlink data markings create <name>)',
+  NoSuchObjectType: 'check the type name (peerlink data types list <space>)',
+  ObjectTypeInUse: 'delete the objects of the type first (peerlink data objects list <space> --type <type>)',
+  InvalidProperties: 'check the property names and their types (peerlink data types show <space> <type>)',
+  InvalidObjectType:
+    'give --property name:type (string, integer, double, boolean, timestamp) and a string or integer --primary-key among them',
+  InvalidFilePath: 'use a relative path of /-separated segments, none empty, . or ..',
+  FileTooLarge: 'a file holds at most 8 MiB',
+  NoSuchConflict: 'check the id (peerlink data conflicts list <space>)',
+  InvalidTypeMapping:
+    'map the primary key and only properties of the local type, each to a different remote property',
 };
 
 /** Prints an error the way a user can act on it, and answers the exit code. */

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerAccountCommands } from './commands/accounts.js';
 import { registerConfigureCommand } from './commands/configure.js';
+import { registerDataCommands } from './commands/data.js';
 import { registerEnrollmentCommands } from './commands/enrollment.js';
 import { registerNetworkCommands } from './commands/network.js';
 import { registerPeerCommands } from './commands/peer.js';
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerPolicyCommands(program);
   registerNetworkCommands(program);
   registerPeerCommands(program);
+  registerDataCommands(program);
   registerVpcCommands(program);
   registerSubnetCommands(program);
   registerRouteCommands(program);
