@@ -48,7 +48,8 @@ export async function spawnServe(args: string[], env: NodeJS.ProcessEnv = {}): P
     endpoint,
     stderr: () => stderr,
     stop: async () => {
-      if (child.exitCode !== null) return child.exitCode;
+      // A process killed by a signal has no exit code, only its signal.
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       child.kill('SIGTERM');
       const [code] = await once(child, 'exit');
       return code as number | null;

@@ -1,7 +1,13 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../clock.js';
 import { checkFilePath, contentHash } from '../domain/data/files.js';
-import { type Item, type ItemContent, type ItemKind, reconcileIncoming } from '../domain/data/items.js';
+import {
+  type Item,
+  type ItemContent,
+  type ItemKind,
+  reconcileIncoming,
+  type VersionedContent,
+} from '../domain/data/items.js';
 import {
   checkMappingProperties,
   exportedSchema,
@@ -12,7 +18,7 @@ import {
 } from '../domain/data/mapping.js';
 import { checkProperties, keyOf, type ObjectTypeSchema } from '../domain/data/object-types.js';
 import { securityRefusal } from '../domain/data/security.js';
-import { checkVersion } from '../domain/data/versions.js';
+import { checkVersion, compareVectors } from '../domain/data/versions.js';
 import type { Chunk, WireItem } from '../domain/data/wire.js';
 import { DomainError, noSuchObject } from '../domain/errors.js';
 import {
@@ -25,7 +31,12 @@ import {
 import type { MessageBodies } from '../federation/messages.js';
 import type { Receiver } from '../federation/receiver.js';
 import type { Db, Executor } from '../store/database.js';
-import { countOpenConflicts, insertConflict } from '../store/repositories/conflicts.js';
+import {
+  type Conflict,
+  countOpenConflicts,
+  findConflict,
+  insertConflict,
+} from '../store/repositories/conflicts.js';
 import { listRelayChannels } from '../store/repositories/network.js';
 import {
   findPeerConnection,
@@ -86,8 +97,10 @@ export interface JobView {
   health: 'healthy' | 'paused' | 'unhealthy';
   healthReason: string | null;
   epoch: number;
-  /** Export: the last change sent; import: the last change applied. */
+  /** Export: the last change examined (sent, withheld or not sent back); import: the last change applied. */
   watermark: number;
+  /** Export: where the last chunk sent ended; the importer acknowledges up to here. */
+  sentSeq?: number;
   /** Export: the space's latest change of this type. */
   head?: number;
   /** Export: the last change the importer reported applied (null when acknowledgements cannot travel back). */
@@ -190,6 +203,7 @@ export class ReplicationService {
       ...health(blocked, job.lastError),
       epoch: job.epoch,
       watermark: job.watermark,
+      sentSeq: job.sentSeq,
       head,
       acknowledged: acks ? { seq: job.acked, at: job.ackedAt } : null,
       pendingChanges: backlog.changes,
@@ -374,7 +388,7 @@ export class ReplicationService {
           withheld++;
           continue;
         }
-        const wire = await this.toWire(tx, connection, row.seq, row.item, mappings, schemas);
+        const wire = await this.toWire(tx, connection, row.seq, row.conflictId, row.item, mappings, schemas);
         if (!wire) continue;
         items.push(wire);
         bytes += JSON.stringify(wire).length;
@@ -385,7 +399,7 @@ export class ReplicationService {
           peeringId: connection.peeringId,
           dataType,
           epoch: job.epoch,
-          fromSeq: job.watermark,
+          fromSeq: job.sentSeq,
           toSeq,
           schemas,
           items,
@@ -398,6 +412,7 @@ export class ReplicationService {
         withheld: job.withheld + withheld,
         ...(items.length > 0
           ? {
+              sentSeq: toSeq,
               lastTransferAt: now,
               lastItems: items.length,
               itemsTotal: job.itemsTotal + items.length,
@@ -421,12 +436,14 @@ export class ReplicationService {
     tx: Executor,
     connection: PeerConnection,
     seq: number,
+    conflictId: string | null,
     item: Item,
     mappings: Map<string, TypeMapping>,
     schemas: Record<string, ObjectTypeSchema>,
   ): Promise<WireItem | undefined> {
     const yourRef = await remoteIdOf(tx, connection.id, item.id);
-    const base = {
+    const settled = conflictId ? await findConflict(tx, conflictId) : undefined;
+    const base: Omit<WireItem, 'type' | 'properties' | 'blob'> = {
       seq,
       ref: item.id,
       ...(yourRef ? { yourRef } : {}),
@@ -438,6 +455,7 @@ export class ReplicationService {
       version: item.version,
     };
     if (item.kind === 'file') {
+      if (settled) base.conflict = { versions: [settled.local, settled.remote], reason: settled.reason };
       const content = item.content.deleted ? undefined : await readBlob(tx, item.content.blob!.hash);
       return {
         ...base,
@@ -452,6 +470,20 @@ export class ReplicationService {
     const mapping = mappings.get(type.name);
     const typeName = mapping?.remoteType ?? type.name;
     schemas[typeName] ??= exportedSchema(type, mapping);
+    if (settled) {
+      // In the receiver's names, like the item itself.
+      const translate = (v: VersionedContent): VersionedContent => ({
+        ...v,
+        content: {
+          ...v.content,
+          properties: v.content.properties && exportProperties(type, mapping, v.content.properties),
+        },
+      });
+      base.conflict = {
+        versions: [translate(settled.local), translate(settled.remote)],
+        reason: settled.reason,
+      };
+    }
     return {
       ...base,
       type: typeName,
@@ -468,7 +500,15 @@ export class ReplicationService {
     current?: JobRow,
   ): Promise<JobRow> {
     const job = current ?? (await ensureJob(tx, { connectionId, dataType, direction: 'export' }));
-    const next = { ...job, epoch: job.epoch + 1, watermark: 0, acked: 0, ackedAt: null, security: null };
+    const next = {
+      ...job,
+      epoch: job.epoch + 1,
+      watermark: 0,
+      sentSeq: 0,
+      acked: 0,
+      ackedAt: null,
+      security: null,
+    };
     await saveJob(tx, job, next);
     setImmediate(() => this.onWork());
     return next;
@@ -485,6 +525,12 @@ export class ReplicationService {
       !isImport(connection.dataTypes[chunk.dataType])
     )
       return `ignored: ${chunk.dataType} are not imported over this connection`;
+    if (!isChunkShaped(chunk))
+      throw new DomainError(
+        'BadRequest',
+        'InvalidChunk',
+        'the chunk is not a list of items with a sequence range',
+      );
     const job = await ensureJob(tx, {
       connectionId: connection.id,
       dataType: chunk.dataType,
@@ -506,7 +552,13 @@ export class ReplicationService {
     let applied = 0;
     let refused = 0;
     for (const item of chunk.items) {
-      const outcome = await this.applyItem(tx, connection, chunk.schemas[item.type], item);
+      const outcome = await this.applyItem(tx, connection, chunk.schemas[item.type], item).catch(
+        (error: unknown) => {
+          // One malformed item (a bad path, a bad value) is refused alone; the chunk goes on.
+          if (error instanceof DomainError) return 'refused' as const;
+          throw error;
+        },
+      );
       if (outcome === 'refused') refused++;
       else if (outcome === 'applied') applied++;
     }
@@ -630,6 +682,19 @@ export class ReplicationService {
     );
     const now = this.clock.now();
     const itemId = local?.id ?? this.ids.next(wire.kind === 'object' ? 'obj' : 'fil');
+    const conflict = local && this.conflictOf(reconciled, local, incoming, wire.conflict);
+    const conflictRecord = conflict ? this.ids.next('cfl') : undefined;
+    if (conflict) {
+      await insertConflict(tx, {
+        id: conflictRecord!,
+        spaceId,
+        itemId,
+        connectionId: connection.id,
+        ...conflict,
+        detectedAt: now,
+        resolution: null,
+      });
+    }
     if (reconciled.next) {
       const item: Item = {
         id: itemId,
@@ -649,27 +714,53 @@ export class ReplicationService {
         itemId,
         kind: wire.kind,
         originConnectionId: reconciled.adopted ? connection.id : null,
+        ...(conflictRecord ? { conflictId: conflictRecord } : {}),
         at: now,
-      });
-    }
-    if (reconciled.conflict && local) {
-      const winner = reconciled.conflict.winner;
-      await insertConflict(tx, {
-        id: this.ids.next('cfl'),
-        spaceId,
-        itemId,
-        connectionId: connection.id,
-        local: { content: local.content, version: local.version },
-        remote: incoming,
-        winner,
-        reason: `concurrent edits (neither version includes the other); the ${winner} one was made later (hybrid time ${Math.max(local.version.hlc, version.hlc)} by ${winner === 'local' ? local.version.writer : version.writer}), and later wins on both sides`,
-        detectedAt: now,
-        resolution: null,
       });
     }
     await linkPeeredItem(tx, connection.id, wire.ref, itemId);
     await unparkItem(tx, connection.id, wire.ref);
     return reconciled.next ? 'applied' : 'unchanged';
+  }
+
+  /**
+   * The conflict an incoming version makes known (R44), seen from this side: either the two
+   * versions are concurrent here, or the sender settled a conflict one of whose versions was this
+   * side's (it then arrives as newer, and would otherwise lose our version without a trace).
+   */
+  private conflictOf(
+    reconciled: ReturnType<typeof reconcileIncoming>,
+    local: Item,
+    incoming: VersionedContent,
+    settled: WireItem['conflict'],
+  ): Pick<Conflict, 'local' | 'remote' | 'winner' | 'reason'> | undefined {
+    const mine = { content: local.content, version: local.version };
+    if (reconciled.conflict) {
+      const winner = reconciled.conflict.winner;
+      return {
+        local: mine,
+        remote: incoming,
+        winner,
+        reason: conflictReason(winner === 'local' ? mine : incoming),
+      };
+    }
+    if (!settled || !reconciled.adopted) return undefined;
+    const versions = settled.versions;
+    const ours = versions.findIndex((v) =>
+      ['identical', 'older'].includes(compareVectors(v.version.vv, local.version.vv)),
+    );
+    if (ours < 0) return undefined;
+    const theirs = versions[1 - ours]!;
+    const won = versions.find(
+      (v) => v.version.hlc === incoming.version.hlc && v.version.writer === incoming.version.writer,
+    );
+    if (!won) return undefined;
+    return {
+      local: mine,
+      remote: theirs,
+      winner: won === theirs ? 'remote' : 'local',
+      reason: conflictReason(won),
+    };
   }
 
   /** The local item an incoming one is: by the id translation, the id the sender knows, or its identity. */
@@ -704,7 +795,11 @@ export class ReplicationService {
       for (const parked of await listParked(this.db, connectionId, CHUNK_ITEMS)) {
         const outcome = await transact(this.db, async (tx) => {
           const connection = await findPeerConnection(tx, connectionId);
-          if (connection?.state !== 'active') return 'unchanged';
+          if (connection?.state !== 'active') {
+            // The connection is gone: what waited for it will never apply.
+            await unparkItem(tx, connectionId, parked.remoteId);
+            return 'unchanged';
+          }
           const { schema, wire } = JSON.parse(parked.payload) as {
             schema?: ObjectTypeSchema;
             wire: WireItem;
@@ -745,8 +840,8 @@ export class ReplicationService {
       direction: 'export',
     });
     if (!job) return 'ignored: nothing was exported';
-    if (job.epoch === body.epoch && body.fromSeq < job.watermark) {
-      await saveJob(tx, job, { ...job, watermark: body.fromSeq });
+    if (job.epoch === body.epoch && body.fromSeq < job.sentSeq) {
+      await saveJob(tx, job, { ...job, watermark: body.fromSeq, sentSeq: body.fromSeq });
       setImmediate(() => this.onWork());
       return `sending again from ${body.fromSeq}`;
     }
@@ -811,11 +906,39 @@ export class ReplicationService {
   }
 }
 
+function conflictReason(winner: VersionedContent): string {
+  return `concurrent edits (neither version includes the other); the version by ${winner.version.writer} was made later (hybrid time ${winner.version.hlc}), and the later one wins on every side`;
+}
+
+function isChunkShaped(chunk: Chunk): boolean {
+  const seq = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 0;
+  return (
+    seq(chunk.epoch) &&
+    seq(chunk.fromSeq) &&
+    seq(chunk.toSeq) &&
+    chunk.toSeq > chunk.fromSeq &&
+    typeof chunk.schemas === 'object' &&
+    chunk.schemas !== null &&
+    Array.isArray(chunk.items) &&
+    chunk.items.every(
+      (item) =>
+        typeof item === 'object' &&
+        item !== null &&
+        typeof item.ref === 'string' &&
+        typeof item.key === 'string' &&
+        typeof item.type === 'string' &&
+        Array.isArray(item.markings) &&
+        item.markings.every((m: unknown) => typeof m === 'string'),
+    )
+  );
+}
+
 function emptyJob(): JobRow {
   return {
     key: { connectionId: '', dataType: '', direction: 'export' },
     epoch: 0,
     watermark: 0,
+    sentSeq: 0,
     acked: 0,
     ackedAt: null,
     lastTransferAt: null,

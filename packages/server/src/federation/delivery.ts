@@ -28,6 +28,8 @@ import type { Receiver } from './receiver.js';
 import { readEnvelopeFiles, rejectRelayFile, removeRelayFile, writeEnvelopeFile } from './relay-files.js';
 
 const BATCH = 100;
+/** A push or a pull answer stops adding messages past this many bytes of bodies (always one at least). */
+const BATCH_BYTES = 8 * 1024 * 1024;
 /** While one replica sends a remote's messages, the others leave them alone this long. */
 const LEASE_MS = 30_000;
 /** How long messages wait before looking again for a remote that must collect them itself. */
@@ -40,6 +42,18 @@ const AWAIT_PULL_MS = 30_000;
 export function backoffMs(attempts: number, maxMs: number): number {
   const bound = Math.min(1000 * 2 ** attempts, maxMs);
   return Math.round(bound / 2 + Math.random() * (bound / 2));
+}
+
+/** The first messages of `messages` whose bodies fit in `maxBytes` together, and at least one. */
+export function boundedBatch(messages: OutboxMessage[], maxBytes = BATCH_BYTES): OutboxMessage[] {
+  let bytes = 0;
+  let count = 0;
+  for (const message of messages) {
+    bytes += message.body.length;
+    if (count > 0 && bytes > maxBytes) break;
+    count++;
+  }
+  return messages.slice(0, count);
 }
 
 export function sealMessage(key: EnrollmentKey, message: OutboxMessage): Envelope {
@@ -80,7 +94,7 @@ export class Delivery {
     let delivered = 0;
     for (const remote of await remotesWithDueMessages(this.db, now)) {
       if (!(await leaseRemote(this.db, remote, now, LEASE_MS))) continue;
-      const messages = await pendingMessages(this.db, remote, BATCH);
+      const messages = boundedBatch(await pendingMessages(this.db, remote, BATCH));
       if (messages.length === 0) continue;
       try {
         delivered += await this.send(remote, messages);
@@ -262,7 +276,9 @@ export class Delivery {
   /** Pending messages to one remote, sealed, for a remote that collects them (served over MPX). */
   async sealedPending(remote: string): Promise<Envelope[]> {
     const key = await this.key();
-    return (await pendingMessages(this.db, remote, BATCH)).map((message) => sealMessage(key, message));
+    return boundedBatch(await pendingMessages(this.db, remote, BATCH)).map((message) =>
+      sealMessage(key, message),
+    );
   }
 
   async acknowledgePulled(remote: string, ids: string[]): Promise<number> {

@@ -354,4 +354,27 @@ describe('Reconciler', () => {
     expect(runs).toBe(2);
     expect(overlapped).toBe(false);
   });
+
+  it('ticks again at once while ticks handle something, and stops when one handles nothing', async () => {
+    const { log } = fakeLogger();
+    let waiting = 5;
+    let runs = 0;
+    const batches: ReconcileTask = {
+      name: 'batches',
+      run: async () => {
+        runs += 1;
+        if (waiting === 0) return 0;
+        waiting -= 1;
+        return 1;
+      },
+    };
+    const reconciler = new Reconciler([batches], 3_600_000, log);
+    reconciler.poke();
+    const deadline = Date.now() + 3_000;
+    while (runs < 6 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    await reconciler.stop();
+    expect(waiting).toBe(0);
+    expect(runs).toBe(6);
+  });
 });

@@ -36,20 +36,29 @@ export class Reconciler {
     while (this.running) await this.running;
   }
 
-  /** Runs a tick now; a poke during a tick schedules one more right after it. */
+  /**
+   * Runs a tick now; a poke during a tick, or a tick that handled something (more may be waiting:
+   * tasks take bounded batches), schedules one more right after it.
+   */
   poke(): void {
     if (this.stopped) return;
     if (this.running) {
       this.again = true;
       return;
     }
-    this.running = this.tick().finally(() => {
-      this.running = undefined;
-      if (this.again) {
-        this.again = false;
-        this.poke();
-      }
-    });
+    this.running = this.tick()
+      .then((handled) => {
+        if (handled > 0) this.again = true;
+        return handled;
+      })
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          // The next turn, so that timers and requests waiting on the event loop get their turn.
+          setImmediate(() => this.poke());
+        }
+      });
   }
 
   /** Runs ticks until nothing is due; answers how many items were handled. */

@@ -39,6 +39,7 @@ export interface SpaceChangesTable {
   item_id: string;
   kind: string;
   origin_connection_id: string | null;
+  conflict_id: string | null;
   at: number;
 }
 
@@ -70,6 +71,7 @@ export interface ReplicationJobsTable {
   direction: string;
   epoch: number;
   watermark: number;
+  sent_seq: number;
   acked: number;
   acked_at: number | null;
   last_transfer_at: number | null;

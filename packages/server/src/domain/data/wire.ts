@@ -1,5 +1,5 @@
 import type { Classification, DataType } from '../peering/model.js';
-import type { ItemKind } from './items.js';
+import type { ItemKind, VersionedContent } from './items.js';
 import type { ObjectTypeSchema, Properties } from './object-types.js';
 import type { Version } from './versions.js';
 
@@ -24,6 +24,11 @@ export interface WireItem {
   markings: string[];
   deleted: boolean;
   version: Version;
+  /**
+   * Set when this version settled a conflict on the sender: the two concurrent versions and why
+   * one won, so that the receiver, whose version may have been one of them, records it as well.
+   */
+  conflict?: { versions: [VersionedContent, VersionedContent]; reason: string };
 }
 
 /**

@@ -5,6 +5,11 @@ import { HttpError } from '../errors.js';
 import { verifyFederationRequest } from './verify.js';
 
 const MAX_MESSAGES = 500;
+/**
+ * A push carries at most ~8 MiB of message bodies (federation/delivery.ts) plus one message of up
+ * to a replication chunk holding an 8 MiB file (base64): room for both, with the envelopes.
+ */
+const MAX_PUSH_BYTES = 32 * 1024 * 1024;
 
 function parseJson(raw: string): Record<string, unknown> {
   try {
@@ -30,7 +35,7 @@ export function federationRoutes(app: FastifyInstance, deps: HttpAppDeps): void 
       return { enrollmentId: self.id, publicKey: self.publicKey, platformTitle: self.platformTitle };
     });
 
-    scope.post('/federation/v1/messages', async (request) => {
+    scope.post('/federation/v1/messages', { bodyLimit: MAX_PUSH_BYTES }, async (request) => {
       const raw = typeof request.body === 'string' ? request.body : '';
       const from = await verifyFederationRequest(request, raw, deps, { allowFirstContact: true });
       const messages = parseJson(raw).messages;

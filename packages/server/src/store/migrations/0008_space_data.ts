@@ -59,6 +59,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('kind', 'text', (c) => c.notNull())
     // Set when the item is now exactly what this connection sent: not sent back to it.
     .addColumn('origin_connection_id', 'text')
+    // Set when the change resolved a conflict: the conflict travels with the item, so that the
+    // other side, whose version lost without its knowing, records it too.
+    .addColumn('conflict_id', 'text')
     .addColumn('at', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('space_changes_pk', ['space_id', 'seq'])
     .execute();
@@ -111,6 +114,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('epoch', 'integer', (c) => c.notNull())
     // Export: the last change sent. Import: the last change applied.
     .addColumn('watermark', 'bigint', (c) => c.notNull())
+    // Export: where the last chunk sent ended (the next one starts there, so the importer sees a
+    // chain with no holes even when changes in between were not sent). Import: unused.
+    .addColumn('sent_seq', 'bigint', (c) => c.notNull())
     // Export: the last change the importer reported applied (acknowledgements, when they can travel).
     .addColumn('acked', 'bigint', (c) => c.notNull())
     .addColumn('acked_at', 'bigint')

@@ -139,6 +139,8 @@ export interface JobRow {
   key: JobKey;
   epoch: number;
   watermark: number;
+  /** Export: where the last chunk sent ended. */
+  sentSeq: number;
   acked: number;
   ackedAt: number | null;
   lastTransferAt: number | null;
@@ -160,6 +162,7 @@ function jobFromRow(row: ReplicationJobsTable): JobRow {
     },
     epoch: Number(row.epoch),
     watermark: Number(row.watermark),
+    sentSeq: Number(row.sent_seq),
     acked: Number(row.acked),
     ackedAt: row.acked_at === null ? null : Number(row.acked_at),
     lastTransferAt: row.last_transfer_at === null ? null : Number(row.last_transfer_at),
@@ -195,6 +198,7 @@ export async function ensureJob(db: Executor, key: JobKey): Promise<JobRow> {
       direction: key.direction,
       epoch: 0,
       watermark: 0,
+      sent_seq: 0,
       acked: 0,
       acked_at: null,
       last_transfer_at: null,
@@ -231,6 +235,7 @@ export async function saveJob(db: Executor, before: JobRow, after: JobRow): Prom
     .set({
       epoch: after.epoch,
       watermark: after.watermark,
+      sent_seq: after.sentSeq,
       acked: after.acked,
       acked_at: after.ackedAt,
       last_transfer_at: after.lastTransferAt,

@@ -191,11 +191,19 @@ export async function readBlob(db: Executor, hash: string): Promise<Buffer | und
  */
 export async function appendChange(
   db: Executor,
-  change: { spaceId: string; itemId: string; kind: ItemKind; originConnectionId: string | null; at: number },
+  change: {
+    spaceId: string;
+    itemId: string;
+    kind: ItemKind;
+    originConnectionId: string | null;
+    conflictId?: string;
+    at: number;
+  },
 ): Promise<number> {
+  // The clock is read before the item's earlier entry goes: that entry may be the latest one, and
+  // its time must never be handed out again (an exporter may have read past it already).
+  const seq = (await headSeq(db, change.spaceId)) + 1;
   await db.deleteFrom('space_changes').where('item_id', '=', change.itemId).execute();
-  const head = await headSeq(db, change.spaceId);
-  const seq = head + 1;
   await db
     .insertInto('space_changes')
     .values({
@@ -204,6 +212,7 @@ export async function appendChange(
       item_id: change.itemId,
       kind: change.kind,
       origin_connection_id: change.originConnectionId,
+      conflict_id: change.conflictId ?? null,
       at: change.at,
     })
     .execute();
@@ -224,6 +233,7 @@ export async function headSeq(db: Executor, spaceId: string, kind?: ItemKind): P
 export interface ChangeRow {
   seq: number;
   originConnectionId: string | null;
+  conflictId: string | null;
   at: number;
   item: Item;
 }
@@ -237,16 +247,22 @@ export async function changesAfter(
     .selectFrom('space_changes as c')
     .innerJoin('space_items as i', 'i.id', 'c.item_id')
     .selectAll('i')
-    .select(['c.seq as change_seq', 'c.origin_connection_id as change_origin', 'c.at as change_at'])
+    .select([
+      'c.seq as change_seq',
+      'c.origin_connection_id as change_origin',
+      'c.conflict_id as change_conflict',
+      'c.at as change_at',
+    ])
     .where('c.space_id', '=', query.spaceId)
     .where('c.kind', '=', query.kind)
     .where('c.seq', '>', query.afterSeq)
     .orderBy('c.seq')
     .limit(query.limit)
     .execute();
-  return rows.map(({ change_seq, change_origin, change_at, ...item }) => ({
+  return rows.map(({ change_seq, change_origin, change_conflict, change_at, ...item }) => ({
     seq: Number(change_seq),
     originConnectionId: change_origin,
+    conflictId: change_conflict,
     at: Number(change_at),
     item: itemFromRow(item),
   }));
