@@ -136,12 +136,26 @@ describe('data peering between two servers over MPX', () => {
     expect((await b.spaceData.listMarkings()).markings.map((m) => m.name)).not.toContain('Restricted');
   });
 
-  it('creates unknown incoming markings with no members (R24)', async () => {
-    // B's security allows a marking B has never heard of before; A labels an object with it.
+  it('sends what a wider security now allows, and creates unknown incoming markings with no members (R22, R24)', async () => {
+    // Labelled before the connection allows its marking: withheld.
     await a.spaceData.createMarking({ name: 'Exercise' });
+    await a.spaceData.createObject(a.spaceId, {
+      type: 'Person',
+      properties: { id: 'drill', name: 'Drill', age: 3 },
+      markings: ['Exercise'],
+    });
+    await a.spaceData.createObject(a.spaceId, {
+      type: 'Person',
+      properties: { id: 'after-drill', name: 'After', age: 4 },
+    });
+    await arrives(b, 'after-drill', (o) => o !== undefined);
+    expect(await byKey(b, 'drill')).toBeUndefined();
+
+    // The security change needs B's approval (R20); once in force, A checks everything again.
     const change = await a.pm.proposeChange(peering.aConnectionId, {
       security: { markings: ['Operational', 'Exercise'] },
     });
+    expect(change.state).toBe('pending');
     const pending = (
       await eventually(
         async () =>
@@ -152,17 +166,8 @@ describe('data peering between two servers over MPX', () => {
       )
     )[0]!;
     await b.pm.approveChange(peering.bConnectionId, pending.changeId);
-    await eventually(
-      () => a.pm.getPeerConnection(peering.aConnectionId),
-      (c) => c.security.markings.includes('Exercise'),
-    );
-    expect(change.state).toBe('pending');
-    await a.spaceData.createObject(a.spaceId, {
-      type: 'Person',
-      properties: { id: 'drill', name: 'Drill', age: 3 },
-      markings: ['Exercise'],
-    });
-    await arrives(b, 'drill', (o) => o !== undefined);
+    const drill = await arrives(b, 'drill', (o) => o !== undefined);
+    expect(drill!.markings).toEqual(['Exercise']);
     const marking = (await b.spaceData.listMarkings()).markings.find((m) => m.name === 'Exercise');
     expect(marking).toMatchObject({ members: [], origin: `peer:${peering.bConnectionId}` });
   });
