@@ -817,7 +817,12 @@ export class ReplicationService {
 
   // ---- acknowledgements, resends, mappings from the other side
 
-  private async onAck(tx: Executor, from: string, body: MessageBodies['data.ack']): Promise<string> {
+  /** The export job a message from the importer is about, or why there is none. */
+  private async exportJobFor(
+    tx: Executor,
+    from: string,
+    body: { peeringId: string; dataType: DataType },
+  ): Promise<{ connection: PeerConnection; job: JobRow } | string> {
     const connection = await this.connectionOf(tx, from, body.peeringId);
     if (!connection) return 'ignored: no such peer connection';
     const job = await findJob(tx, {
@@ -825,21 +830,23 @@ export class ReplicationService {
       dataType: body.dataType,
       direction: 'export',
     });
-    if (!job || job.epoch !== body.epoch) return 'ignored: another epoch';
+    return job ? { connection, job } : 'ignored: nothing was exported';
+  }
+
+  private async onAck(tx: Executor, from: string, body: MessageBodies['data.ack']): Promise<string> {
+    const found = await this.exportJobFor(tx, from, body);
+    if (typeof found === 'string') return found;
+    const { job } = found;
+    if (job.epoch !== body.epoch) return 'ignored: another epoch';
     if (body.appliedSeq <= job.acked) return 'ignored: already acknowledged';
     await saveJob(tx, job, { ...job, acked: body.appliedSeq, ackedAt: this.clock.now() });
     return `acknowledged ${body.appliedSeq}`;
   }
 
   private async onResend(tx: Executor, from: string, body: MessageBodies['data.resend']): Promise<string> {
-    const connection = await this.connectionOf(tx, from, body.peeringId);
-    if (!connection) return 'ignored: no such peer connection';
-    const job = await findJob(tx, {
-      connectionId: connection.id,
-      dataType: body.dataType,
-      direction: 'export',
-    });
-    if (!job) return 'ignored: nothing was exported';
+    const found = await this.exportJobFor(tx, from, body);
+    if (typeof found === 'string') return found;
+    const { connection, job } = found;
     if (job.epoch === body.epoch && body.fromSeq < job.sentSeq) {
       await saveJob(tx, job, { ...job, watermark: body.fromSeq, sentSeq: body.fromSeq });
       setImmediate(() => this.onWork());
