@@ -343,6 +343,8 @@ export class ReplicationService {
           });
           if (!wrote) break;
           chunks++;
+          // Requests waiting on this server go between chunks (see Receiver.accept).
+          await new Promise((resolve) => setImmediate(resolve));
         }
       }
     }

@@ -53,6 +53,9 @@ export class Receiver {
     for (const envelope of envelopes) {
       const problem = await this.check(self, from, envelope);
       if (problem) return { acknowledged, error: `message ${envelope.id}: ${problem}`, permanent: true };
+      // Between messages, let waiting requests in: on SQLite a transaction runs without yielding,
+      // and a push of many large chunks would otherwise keep this server from answering anyone.
+      if (acknowledged.length > 0) await new Promise((resolve) => setImmediate(resolve));
       try {
         await this.apply(from, envelope);
       } catch (error) {

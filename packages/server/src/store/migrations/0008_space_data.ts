@@ -39,6 +39,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .addUniqueConstraint('space_items_identity', ['space_id', 'kind', 'type_name', 'item_key'])
     .execute();
+  // Listings go by id within a space, a kind and (for objects) a type: a page reads only its rows.
+  await db.schema
+    .createIndex('space_items_listing')
+    .on('space_items')
+    .columns(['space_id', 'kind', 'type_name', 'id'])
+    .execute();
 
   await db.schema
     .createTable('blobs')

@@ -52,10 +52,17 @@ export async function linkPeeredItem(
   remoteId: string,
   itemId: string,
 ): Promise<void> {
+  // Two deletes, each on its own index: SQLite cannot use an index for the OR of the two, and
+  // scanned every translation of the connection per imported item (quadratic imports).
   await db
     .deleteFrom('item_peers')
     .where('connection_id', '=', connectionId)
-    .where((eb) => eb.or([eb('item_id', '=', itemId), eb('remote_id', '=', remoteId)]))
+    .where('remote_id', '=', remoteId)
+    .execute();
+  await db
+    .deleteFrom('item_peers')
+    .where('item_id', '=', itemId)
+    .where('connection_id', '=', connectionId)
     .execute();
   await db
     .insertInto('item_peers')
