@@ -45,6 +45,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('space_items')
     .columns(['space_id', 'kind', 'type_name', 'id'])
     .execute();
+  await db.schema
+    .createIndex('space_items_by_kind')
+    .on('space_items')
+    .columns(['space_id', 'kind', 'id'])
+    .execute();
 
   await db.schema
     .createTable('blobs')
