@@ -1,10 +1,16 @@
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { SpaceObject } from '@peerlink/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addPolicies,
+  carryRelayFiles,
   connectMpx,
+  connectRelay,
   type Enrollment,
   eventually,
+  relayDirs,
   startEnrollment,
 } from '../../../testing/enrollments.js';
 import { activePeering, type Peering } from '../../../testing/peerings.js';
@@ -333,5 +339,54 @@ describe('data peering between two servers over MPX', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await byKey(b, 'late')).toBeUndefined();
     expect((await objectsOf(b)).length).toBe(before);
+  });
+});
+
+describe('data peering over a file relay whose reverse channel goes away (R48)', () => {
+  let a: Enrollment;
+  let b: Enrollment;
+
+  afterAll(async () => {
+    await Promise.all([a, b].filter(Boolean).map((side) => side.server.close()));
+  });
+
+  it('keeps exporting without acknowledgements once only the forward channel is left', async () => {
+    [a, b] = await Promise.all([startEnrollment('Alpha'), startEnrollment('Bravo')]);
+    await addPolicies(a, b);
+    const dirs = relayDirs(mkdtempSync(path.join(tmpdir(), 'peerlink-data-relay-')));
+    await connectRelay(a, b, dirs);
+    const carry = setInterval(() => {
+      carryRelayFiles(dirs.aOut, dirs.bIn);
+      carryRelayFiles(dirs.bOut, dirs.aIn);
+    }, 50);
+    try {
+      for (const side of [a, b])
+        await side.spaceData.createObjectType(side.spaceId, {
+          name: 'Note',
+          primaryKey: 'id',
+          properties: { id: 'string', text: 'string' },
+        });
+      const peering = await activePeering(a, b, { objects: 'export' });
+      // The handshake needed both ways; from now on B cannot write back to A.
+      const back = (await b.pm.listRelayChannels()).channels.find((c) => c.direction === 'export')!;
+      await b.pm.deleteRelayChannel(back.channelId);
+
+      await a.spaceData.createObject(a.spaceId, { type: 'Note', properties: { id: 'n1', text: 'one way' } });
+      const arrived = await eventually(
+        async () => (await b.spaceData.listAllObjects(b.spaceId, { type: 'Note' })).map((o) => o.key),
+        (keys) => keys.includes('n1'),
+      );
+      expect(arrived).toEqual(['n1']);
+      const [exportJob] = await a.spaceData.listJobs(peering.aConnectionId);
+      expect(exportJob).toMatchObject({ dataType: 'objects', direction: 'export', health: 'healthy' });
+      expect(exportJob!.sentSeq).toBeGreaterThan(0);
+      expect(exportJob!.acknowledged).toBeNull();
+      // Nothing can come back, so nothing claims to have been acknowledged.
+      const [importJob] = await b.spaceData.listJobs(peering.bConnectionId);
+      expect(importJob).toMatchObject({ direction: 'import', watermark: exportJob!.sentSeq });
+      expect(readdirSync(dirs.bOut)).toEqual([]);
+    } finally {
+      clearInterval(carry);
+    }
   });
 });
