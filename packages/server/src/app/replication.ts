@@ -195,7 +195,7 @@ export class ReplicationService {
       kind,
       afterSeq: job.watermark,
     });
-    const acks = await this.acknowledgementsTravel(this.db, connection);
+    const acks = await this.acknowledgementsTravel(this.db, connection, 'receive');
     const lagMs = backlog.oldestAt === null ? 0 : Math.max(0, this.clock.now() - backlog.oldestAt);
     return {
       dataType,
@@ -575,7 +575,7 @@ export class ReplicationService {
       withheld: job.withheld + refused,
       lastError: null,
     });
-    if (await this.acknowledgementsTravel(tx, connection)) {
+    if (await this.acknowledgementsTravel(tx, connection, 'send')) {
       await this.outbox.enqueue(tx, from, 'data.ack', {
         peeringId: chunk.peeringId,
         dataType: chunk.dataType,
@@ -892,12 +892,20 @@ export class ReplicationService {
     return connection?.remoteEnrollmentId === from ? connection : undefined;
   }
 
-  /** R48: over the relay, acknowledgements go back only when a channel runs the other way. */
-  private async acknowledgementsTravel(db: Executor, connection: PeerConnection): Promise<boolean> {
+  /**
+   * R48: over the relay, acknowledgements go back only when a channel runs the other way: from
+   * the importer's side (`send`) an export channel to the exporter, seen from the exporter's side
+   * (`receive`) an import channel from the importer.
+   */
+  private async acknowledgementsTravel(
+    db: Executor,
+    connection: PeerConnection,
+    side: 'send' | 'receive',
+  ): Promise<boolean> {
     if (connection.transport === 'mpx') return true;
     const back = await listRelayChannels(db, {
       remoteEnrollmentId: connection.remoteEnrollmentId,
-      direction: 'export',
+      direction: side === 'send' ? 'export' : 'import',
     });
     return back.length > 0;
   }

@@ -367,9 +367,12 @@ describe('data peering over a file relay whose reverse channel goes away (R48)',
           properties: { id: 'string', text: 'string' },
         });
       const peering = await activePeering(a, b, { objects: 'export' });
-      // The handshake needed both ways; from now on B cannot write back to A.
+      // The handshake needed both ways; from now on nothing goes from B to A: B's export channel
+      // and A's import channel are gone.
       const back = (await b.pm.listRelayChannels()).channels.find((c) => c.direction === 'export')!;
       await b.pm.deleteRelayChannel(back.channelId);
+      const inbound = (await a.pm.listRelayChannels()).channels.find((c) => c.direction === 'import')!;
+      await a.pm.deleteRelayChannel(inbound.channelId);
 
       await a.spaceData.createObject(a.spaceId, { type: 'Note', properties: { id: 'n1', text: 'one way' } });
       const arrived = await eventually(
