@@ -1,9 +1,9 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PeerlinkClient } from './clients/peerlink-client.js';
 import { PeerlinkApiError } from './errors.js';
-import { SignedTransport } from './transport.js';
+import { newClientToken, SignedTransport } from './transport.js';
 
 /** How the transport authenticates: a bearer token, a session from a login, or a signature. */
 
@@ -104,5 +104,85 @@ describe('transport authentication', () => {
     expect(error).toBeInstanceOf(PeerlinkApiError);
     expect(error).toMatchObject({ statusCode: 401, reason: 'InvalidToken' });
     expect(seen).toHaveLength(1);
+  });
+});
+
+describe('browser session mode (the web console)', () => {
+  /** The global fetch, recording what the transport asked of it. */
+  function recordingFetch() {
+    const inits: RequestInit[] = [];
+    const recording: typeof fetch = (input, init) => {
+      inits.push(init ?? {});
+      return fetch(input, init);
+    };
+    return { inits, fetch: recording };
+  }
+
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it('sends the console header with the same-origin credentials mode, and never a Cookie', async () => {
+    const { endpoint, seen } = await loopback();
+    const { inits, fetch } = recordingFetch();
+    const client = new PeerlinkClient({ endpoint, browserSession: true, fetch });
+    await client.login('alice', 'a long password');
+    await client.me();
+    await client.setPlatformTitle('Alpha');
+    await client.logout();
+    // The login answered Set-Cookie; a browser would keep it, the SDK leaves it to the browser.
+    expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual([
+      'POST /api/v1/sessions',
+      'GET /api/v1/users/me',
+      'PUT /api/v1/enrollment',
+      'DELETE /api/v1/sessions/current',
+    ]);
+    for (const request of seen) {
+      expect(request.headers['x-peerlink-console']).toBe('1');
+      expect(request.headers.cookie).toBeUndefined();
+      expect(request.headers.authorization).toBeUndefined();
+    }
+    for (const init of inits) {
+      expect(init.credentials).toBe('same-origin');
+      const headers = new Headers(init.headers);
+      expect(headers.has('cookie')).toBe(false);
+      expect(headers.has('content-length')).toBe(false);
+      expect(headers.get('x-peerlink-console')).toBe('1');
+    }
+  });
+
+  it("goes to the page's own origin when no endpoint is given", async () => {
+    const { endpoint, seen } = await loopback();
+    vi.stubGlobal('location', new URL(`${endpoint}/console/network`));
+    await new PeerlinkClient({ browserSession: true }).me();
+    expect(seen.map((s) => s.url)).toEqual(['/api/v1/users/me']);
+  });
+
+  it('answers a 401 as a PeerlinkApiError the console can send back to its login page', async () => {
+    const { endpoint } = await loopback(() => ({
+      status: 401,
+      body: { code: 'Unauthorized', detail: 'log in again', reason: 'SessionExpired' },
+    }));
+    const error = await new PeerlinkClient({ endpoint, browserSession: true }).me().catch((e) => e);
+    expect(error).toBeInstanceOf(PeerlinkApiError);
+    expect(error).toMatchObject({ statusCode: 401, reason: 'SessionExpired', message: 'log in again' });
+  });
+
+  it('refuses to be combined with AK/SK or a token, and needs an endpoint outside a page', () => {
+    expect(() => new SignedTransport({ browserSession: true, token: 'plk_abc' })).toThrow(/browserSession/);
+    expect(() => new SignedTransport({ browserSession: true, credentials: { ak: 'ak', sk: 'sk' } })).toThrow(
+      /browserSession/,
+    );
+    expect(() => new SignedTransport({ browserSession: true })).toThrow(/endpoint is required/);
+    expect(() => new SignedTransport({})).toThrow(/endpoint is required/);
+  });
+
+  it('makes client tokens without crypto.randomUUID (a page served over plain HTTP)', () => {
+    const { getRandomValues } = globalThis.crypto;
+    vi.stubGlobal('crypto', { getRandomValues: getRandomValues.bind(globalThis.crypto) });
+    const tokens = new Set(Array.from({ length: 50 }, () => newClientToken()));
+    expect(tokens.size).toBe(50);
+    for (const token of tokens)
+      expect(token).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 });

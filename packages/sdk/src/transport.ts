@@ -10,8 +10,11 @@ import {
 } from './retry.js';
 
 export interface ClientConfig {
-  /** Base URL of a region's endpoint, e.g. `http://127.0.0.1:8080` or `http://bcc.bj.baidubce.com`. */
-  endpoint: string;
+  /**
+   * Base URL of a region's endpoint, e.g. `http://127.0.0.1:8080` or `http://bcc.bj.baidubce.com`.
+   * Required, except with `browserSession`, where it defaults to the page's origin.
+   */
+  endpoint?: string;
   /** AK/SK: every request is signed with bce-auth-v1 (the BCE API needs it). */
   credentials?: Credentials;
   /**
@@ -25,6 +28,14 @@ export interface ClientConfig {
   fetch?: typeof fetch;
   /** Retries of network errors, HTTP 500/502/503 and `RequestExpired`, with bounded backoff. */
   retry?: RetryOptions;
+  /**
+   * For code running in a page served by Peerlink (the web console): requests go to the page's
+   * own origin (or `endpoint`) with `credentials: 'same-origin'` and always carry
+   * `X-Peerlink-Console: 1`. The browser holds the `peerlink_session` cookie that `login` sets and
+   * `logout` clears (it is HttpOnly), so the SDK never sends a Cookie header nor reads Set-Cookie,
+   * and signs nothing: `credentials` and `token` cannot be combined with it.
+   */
+  browserSession?: boolean;
 }
 
 /** Query values: a string or number, `true` for a valueless flag (`?accept`), undefined to omit. */
@@ -62,8 +73,18 @@ export class SignedTransport {
    */
   private session: string | undefined;
 
+  private readonly endpoint: string;
+
   constructor(private readonly config: ClientConfig) {
     this.retry = resolveRetry(config.retry);
+    if (config.browserSession && (config.credentials !== undefined || config.token !== undefined))
+      throw new TypeError(
+        "browserSession authenticates with the browser's session cookie; do not give credentials or a token with it",
+      );
+    const endpoint = config.endpoint ?? (config.browserSession ? globalThis.location?.origin : undefined);
+    if (endpoint === undefined)
+      throw new TypeError('endpoint is required (a base URL such as http://127.0.0.1:8080)');
+    this.endpoint = endpoint;
   }
 
   /**
@@ -80,7 +101,7 @@ export class SignedTransport {
   }
 
   private async request<T>(method: string, path: string, options: RequestOptions, raw: boolean): Promise<T> {
-    const url = buildUrl(this.config.endpoint, path, options.query);
+    const url = buildUrl(this.endpoint, path, options.query);
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
     const deadline = Date.now() + this.retry.totalTimeoutMs;
     const repeatable = method === 'GET' || method === 'HEAD' || options.query?.clientToken !== undefined;
@@ -121,8 +142,12 @@ export class SignedTransport {
       'content-type': 'application/json;charset=utf-8',
       'x-bce-date': bceTimestamp(new Date()),
     };
-    if (body !== undefined) headers['content-length'] = String(new TextEncoder().encode(body).length);
-    if (this.config.token !== undefined) headers.authorization = `Bearer ${this.config.token}`;
+    const browser = this.config.browserSession === true;
+    // Browsers set Content-Length themselves (and refuse to be told it).
+    if (body !== undefined && !browser)
+      headers['content-length'] = String(new TextEncoder().encode(body).length);
+    if (browser) headers['x-peerlink-console'] = '1';
+    else if (this.config.token !== undefined) headers.authorization = `Bearer ${this.config.token}`;
     else if (this.session !== undefined) {
       headers.cookie = `${SESSION_COOKIE}=${this.session}`;
       headers['x-peerlink-console'] = '1';
@@ -137,12 +162,14 @@ export class SignedTransport {
       method,
       headers,
       ...(body !== undefined ? { body } : {}),
+      // The session cookie goes along to the page's own origin only.
+      ...(browser ? { credentials: 'same-origin' as const } : {}),
       // No attempt outlives the budget of the whole call (`retry.totalTimeoutMs`).
       signal: AbortSignal.timeout(
         Math.max(1, Math.min(this.config.timeoutMs ?? 30_000, deadline - Date.now())),
       ),
     });
-    this.keepSession(response.headers);
+    if (!browser) this.keepSession(response.headers);
     if (raw && response.ok) return new Uint8Array(await response.arrayBuffer()) as T;
     const text = await response.text();
     const json = text === '' ? {} : safeJson(text);
@@ -195,7 +222,17 @@ function safeJson(text: string): unknown {
   }
 }
 
-/** A fresh idempotency token, reused by the caller on retries of the same call. */
+/**
+ * A fresh idempotency token, reused by the caller on retries of the same call: a random UUID.
+ * Browsers offer `crypto.randomUUID` only in secure contexts (HTTPS, localhost), and a console may
+ * be served over plain HTTP, so the UUID is built from `getRandomValues` where it is missing.
+ */
 export function newClientToken(): string {
-  return globalThis.crypto.randomUUID();
+  const crypto = globalThis.crypto;
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40; // version 4
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80; // RFC 9562 variant
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

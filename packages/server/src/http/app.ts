@@ -17,6 +17,7 @@ import { testClockRoutes } from './api/routes/test-clock.js';
 import { userRoutes } from './api/routes/users.js';
 import { registerAuthentication } from './authenticate.js';
 import { BCE_ROUTES } from './bce/routes/index.js';
+import { consoleRoutes, DEFAULT_CONSOLE_DIST } from './console.js';
 import { HttpError, toHttpError } from './errors.js';
 import { federationRoutes } from './federation/routes.js';
 import { parseJsonBody } from './json-body.js';
@@ -38,6 +39,8 @@ export interface HttpAppDeps {
   authClock: Clock;
   testClock: TestClock | undefined;
   reconciler: Reconciler;
+  /** The built web console served at /console/; packages/console/dist by default. */
+  consoleDistDir?: string;
 }
 
 export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
@@ -109,6 +112,7 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
   networkRoutes(app, deps);
   peerConnectionRoutes(app, deps);
   userRoutes(app, deps);
+  consoleRoutes(app, { distDir: deps.consoleDistDir ?? DEFAULT_CONSOLE_DIST });
 
   app.setErrorHandler((error, request, reply) => {
     const httpError = toHttpError(error);

@@ -11,6 +11,11 @@ import { isFederationPath, isPeerlinkApi } from './render-error.js';
 /** Paths answered without credentials (logging in is one: it is how credentials are obtained). */
 const PUBLIC_PATHS = new Set(['/healthz', '/readyz', '/metrics', '/api/v1/sessions']);
 
+/** The web console's static files (http/console.ts): public, the page logs in through the API. */
+export function isConsolePath(path: string): boolean {
+  return path === '/console' || path.startsWith('/console/');
+}
+
 export const SESSION_COOKIE = 'peerlink_session';
 /** Cookie-authenticated writes must carry it: a cross-site form or image cannot set a header. */
 export const CONSOLE_HEADER = 'x-peerlink-console';
@@ -55,7 +60,7 @@ export function registerAuthentication(
 ): void {
   app.addHook('onRequest', async (request, reply) => {
     const { path, query } = splitUrl(request.url);
-    if (PUBLIC_PATHS.has(path)) return;
+    if (PUBLIC_PATHS.has(path) || isConsolePath(path)) return;
     // Other enrollments sign with their enrollment keys; http/federation checks those signatures.
     if (isFederationPath(path)) return;
     const authorization = request.headers.authorization;
@@ -90,6 +95,10 @@ export function registerAuthentication(
         request.caller = userCaller(session.user, request);
         return;
       }
+      // The console page sends its header on every call: without a session (never logged in, or the
+      // browser dropped the expired cookie) it is told to log in, not that a signature is missing.
+      if (!authorization && request.headers[CONSOLE_HEADER] === '1')
+        throw unauthorized('SessionRequired', 'no console session: log in first');
     } else if (bearer !== undefined) {
       throw new HttpError(
         403,

@@ -1,0 +1,17 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+/**
+ * The console is served by the Peerlink server at /console/ (packages/server/src/http/console.ts).
+ * `npm run dev -w @peerlink/console` serves it with hot reload instead, forwarding /api to a
+ * running server (PEERLINK_CONSOLE_API, http://127.0.0.1:8080 by default), so the session cookie
+ * stays first-party.
+ */
+export default defineConfig({
+  base: '/console/',
+  plugins: [react()],
+  build: { outDir: 'dist', emptyOutDir: true },
+  server: {
+    proxy: { '/api': process.env.PEERLINK_CONSOLE_API ?? 'http://127.0.0.1:8080' },
+  },
+});
