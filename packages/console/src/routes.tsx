@@ -6,7 +6,12 @@ import { PeerManagerPage } from './pages/PeerManagerPage';
 import { PoliciesPage } from './pages/PoliciesPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { SpacesPage } from './pages/SpacesPage';
+import { SpaceDetailPage } from './pages/spaces/SpaceDetailPage';
 import { VpcPeeringPage } from './pages/VpcPeeringPage';
+import { CreatePeerConnPage } from './pages/vpc/CreatePeerConnPage';
+import { PeerConnDetailPage } from './pages/vpc/PeerConnDetailPage';
+import { VpcRoutesPage } from './pages/vpc/VpcRoutesPage';
+import { VpcsPage } from './pages/vpc/VpcsPage';
 import { matchPath, type Params } from './router';
 
 /**
@@ -29,8 +34,29 @@ export const ROUTES: readonly ConsoleRoute[] = [
   { path: '/network', label: 'nav.network', component: NetworkPage, nav: true },
   { path: '/policies', label: 'nav.policies', component: PoliciesPage, nav: true },
   { path: '/spaces', label: 'nav.spaces', component: SpacesPage, nav: true },
+  { path: '/spaces/:spaceId', label: 'nav.spaces', component: SpaceDetailPage, section: '/spaces' },
   { path: '/data', label: 'nav.data', component: DataPage, nav: true },
   { path: '/vpc-peering', label: 'nav.vpcPeering', component: VpcPeeringPage, nav: true },
+  // VPC peering screens; the fixed paths before `/vpc-peering/:peerConnId`, which would match them.
+  { path: '/vpc-peering/vpcs', label: 'page.vpc.vpcs.title', component: VpcsPage, section: '/vpc-peering' },
+  {
+    path: '/vpc-peering/vpcs/:vpcId',
+    label: 'page.vpc.routes.table',
+    component: VpcRoutesPage,
+    section: '/vpc-peering',
+  },
+  {
+    path: '/vpc-peering/create',
+    label: 'page.vpc.create.title',
+    component: CreatePeerConnPage,
+    section: '/vpc-peering',
+  },
+  {
+    path: '/vpc-peering/:peerConnId',
+    label: 'page.vpc.field.peerConn',
+    component: PeerConnDetailPage,
+    section: '/vpc-peering',
+  },
   { path: '/settings', label: 'nav.settings', component: SettingsPage, nav: true },
 ];
 

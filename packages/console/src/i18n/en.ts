@@ -1,3 +1,7 @@
+import { adminEn } from './messages/admin.en';
+import { peerManagerEn } from './messages/peer-manager.en';
+import { vpcEn } from './messages/vpc.en';
+
 /**
  * English messages: the reference catalogue. Every key here must be in every other catalogue
  * (zh-CN.ts is typed `Messages`, so a missing or extra key fails `npm run typecheck`).
@@ -113,6 +117,9 @@ export const en = {
   'error.code.LimitExceeded': 'A limit has been reached',
   'error.code.InternalError': 'The server failed',
   'error.code.ServiceUnavailable': 'The server is busy; try again',
+  ...peerManagerEn,
+  ...vpcEn,
+  ...adminEn,
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

@@ -1,4 +1,7 @@
 import type { Messages } from './en';
+import { adminZhCN } from './messages/admin.zh-CN';
+import { peerManagerZhCN } from './messages/peer-manager.zh-CN';
+import { vpcZhCN } from './messages/vpc.zh-CN';
 
 /** 简体中文. Keys as in en.ts; the Peer Manager's terms (action.*, term.*) are fixed: reuse them. */
 export const zhCN: Messages = {
@@ -97,4 +100,7 @@ export const zhCN: Messages = {
   'error.code.LimitExceeded': '已达到上限',
   'error.code.InternalError': '服务器出错',
   'error.code.ServiceUnavailable': '服务器繁忙，请重试',
+  ...peerManagerZhCN,
+  ...vpcZhCN,
+  ...adminZhCN,
 };

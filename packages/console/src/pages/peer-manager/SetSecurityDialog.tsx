@@ -1,0 +1,114 @@
+import type { ConnectionSecurity, PeerConnectionInfo, PeerDataTypes } from '@peerlink/sdk';
+import { type FormEvent, useState } from 'react';
+import { api } from '../../api';
+import { useT } from '../../i18n';
+import { Dialog } from './Dialog';
+import { DirectionSelect, SecurityFields } from './fields';
+import { DATA_TYPES, type DataType, type DirectionChoice, remoteName } from './format';
+import { PeerErrorNotice } from './PeerErrorNotice';
+
+const sameMarkings = (a: string[], b: string[]) => [...a].sort().join('\n') === [...b].sort().join('\n');
+
+/**
+ * "Set security" on an existing connection: new security (and, if wanted, data types) proposed as a
+ * change request; the current settings stay in force until the other side approves it.
+ */
+export function SetSecurityDialog({
+  connection,
+  markings,
+  onClose,
+  onProposed,
+}: {
+  connection: PeerConnectionInfo;
+  markings: readonly string[];
+  onClose: () => void;
+  onProposed: () => void;
+}) {
+  const t = useT();
+  const [security, setSecurity] = useState<ConnectionSecurity>({
+    classification: connection.security.classification,
+    markings: [...connection.security.markings],
+  });
+  const [types, setTypes] = useState<Record<DataType, DirectionChoice>>({
+    objects: connection.dataTypes.objects ?? 'none',
+    files: connection.dataTypes.files ?? 'none',
+  });
+  const [problem, setProblem] = useState<string>();
+  const [error, setError] = useState<unknown>();
+  const [pending, setPending] = useState(false);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const securityChanged =
+      security.classification !== connection.security.classification ||
+      !sameMarkings(security.markings, connection.security.markings);
+    const dataTypes: PeerDataTypes = {};
+    for (const type of DATA_TYPES) {
+      const direction = types[type];
+      if (direction !== 'none') dataTypes[type] = direction;
+    }
+    const typesChanged = DATA_TYPES.some((type) => dataTypes[type] !== connection.dataTypes[type]);
+    const missing =
+      !securityChanged && !typesChanged
+        ? t('page.peerManager.setSecurity.nothingChanged')
+        : Object.keys(dataTypes).length === 0
+          ? t('page.peerManager.create.needDataType')
+          : undefined;
+    setProblem(missing);
+    if (missing) return;
+    setError(undefined);
+    setPending(true);
+    try {
+      await api.peerManager.proposeChange(connection.connectionId, {
+        ...(securityChanged ? { security } : {}),
+        ...(typesChanged ? { dataTypes } : {}),
+      });
+      onProposed();
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setPending(false);
+    }
+  }
+
+  return (
+    <Dialog title={t('action.setSecurity')} onClose={onClose} wide>
+      <form className="form" onSubmit={submit} noValidate>
+        <p className="muted">{t('page.peerManager.setSecurity.intro', { remote: remoteName(connection) })}</p>
+        <SecurityFields
+          legend={t('page.peerManager.setSecurity.securityLegend')}
+          value={security}
+          onChange={setSecurity}
+          markingSuggestions={markings}
+        />
+        <fieldset className="pm-fieldset">
+          <legend className="pm-legend">{t('page.peerManager.field.dataTypes')}</legend>
+          <div className="pm-field-pair">
+            {DATA_TYPES.map((type) => (
+              <DirectionSelect
+                key={type}
+                dataType={type}
+                value={types[type]}
+                onChange={(direction) => setTypes((previous) => ({ ...previous, [type]: direction }))}
+              />
+            ))}
+          </div>
+        </fieldset>
+        {problem && (
+          <p className="notice notice-error" role="alert">
+            {problem}
+          </p>
+        )}
+        {error !== undefined && <PeerErrorNotice error={error} reveal />}
+        <div className="pm-dialog-actions">
+          <button type="button" className="button" onClick={onClose}>
+            {t('page.peerManager.dialog.cancel')}
+          </button>
+          <button type="submit" className="button button-primary" disabled={pending}>
+            {t('page.peerManager.setSecurity.submit')}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
