@@ -1,0 +1,55 @@
+import { useId } from 'react';
+import type { api, Query } from '../../api';
+import { useT } from '../../i18n';
+import { Link } from '../../router';
+import { ApiErrorNotice, CopyButton } from './ui';
+
+export type Identity = Awaited<ReturnType<typeof api.peerManager.getIdentity>>;
+
+/** This enrollment's identity card (`plid1.…`), for the other side's relay channels. */
+export function IdentityCard({ identity }: { identity: Query<Identity> }) {
+  const t = useT();
+  const headingId = useId();
+  const cardId = useId();
+  return (
+    <section className="admin-section" aria-labelledby={headingId}>
+      <h2 id={headingId}>{t('page.network.identity.title')}</h2>
+      <p className="muted">{t('page.network.identity.intro')}</p>
+      {identity.error !== undefined && <ApiErrorNotice error={identity.error} onRetry={identity.reload} />}
+      {identity.data && (
+        <>
+          {identity.data.platformTitle === null && (
+            <p className="notice notice-error" role="note">
+              {t('page.network.identity.noTitle')}{' '}
+              <Link to="/settings">{t('page.network.identity.toSettings')}</Link>
+            </p>
+          )}
+          <dl className="facts">
+            <dt>{t('term.enrollmentId')}</dt>
+            <dd>
+              <code>{identity.data.enrollmentId}</code>
+            </dd>
+            <dt>{t('term.platformTitle')}</dt>
+            <dd>{identity.data.platformTitle ?? '—'}</dd>
+            <dt>{t('page.network.identity.address')}</dt>
+            <dd>{identity.data.address ?? t('page.network.identity.noAddress')}</dd>
+          </dl>
+          <div className="field">
+            <label htmlFor={cardId}>{t('page.network.identity.card')}</label>
+            <textarea
+              id={cardId}
+              className="admin-code"
+              readOnly
+              rows={3}
+              value={identity.data.identityCard}
+              onFocus={(event) => event.currentTarget.select()}
+            />
+          </div>
+          <div className="admin-buttons">
+            <CopyButton text={identity.data.identityCard} label={t('page.network.identity.copy')} />
+          </div>
+        </>
+      )}
+    </section>
+  );
+}
