@@ -12,6 +12,9 @@ export default defineConfig({
   plugins: [react()],
   build: { outDir: 'dist', emptyOutDir: true },
   server: {
-    proxy: { '/api': process.env.PEERLINK_CONSOLE_API ?? 'http://127.0.0.1:8080' },
+    // The Peerlink API and the BCE API (the VPC peering screens sign /v1 calls in the page).
+    proxy: Object.fromEntries(
+      ['/api', '/v1'].map((prefix) => [prefix, process.env.PEERLINK_CONSOLE_API ?? 'http://127.0.0.1:8080']),
+    ),
   },
 });

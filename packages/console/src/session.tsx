@@ -2,6 +2,7 @@ import type { User } from '@peerlink/sdk';
 import { PeerlinkApiError } from '@peerlink/sdk';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { api, onSessionLost } from './api';
+import { forgetAccessKey } from './pages/vpc/access-key';
 
 /**
  * Who is logged in. On load the console asks the server (`GET /api/v1/users/me`): the HttpOnly
@@ -53,6 +54,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const logout = useCallback(async () => {
+    // The account access key of the VPC peering screens (sessionStorage) never outlives the session.
+    forgetAccessKey();
     try {
       await api.peerlink.logout();
     } finally {

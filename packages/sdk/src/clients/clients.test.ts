@@ -576,6 +576,24 @@ describe('PeerConnClient', () => {
     expect(active).toMatchObject({ status: 'active', role: 'initiator' });
     expectProgression(progress.seen, ['starting', 'active']);
     expect((await b.peerConn.getPeerConn(id)).status).toBe('active');
+
+    // listEvents: the history, oldest first, the same for both ends; nobody else sees it. Reads
+    // show a due step as done at once, the history once the reconciler has recorded it.
+    await expect.poll(async () => (await a.peerConn.listEvents(id)).events.length).toBe(6);
+    const history = await a.peerConn.listEvents(id);
+    expect(history.peerConnId).toBe(id);
+    expect(history.events.map((e) => [e.actor, e.action, e.fromStatus, e.toStatus])).toEqual([
+      [a.accountId, 'Create', 'creating', 'creating'],
+      ['system', 'Complete', 'creating', 'consulting'],
+      [b.accountId, 'Update', 'consulting', 'updating'],
+      ['system', 'Complete', 'updating', 'consulting'],
+      [b.accountId, 'Accept', 'consulting', 'starting'],
+      ['system', 'Complete', 'starting', 'active'],
+    ]);
+    for (const event of history.events) expect(Date.parse(event.at)).not.toBeNaN();
+    expect(await b.peerConn.listEvents(id)).toEqual(history);
+    const stranger = await failureOf((await t.newAccount('bj')).peerConn.listEvents(id), PeerlinkApiError);
+    expect([stranger.statusCode, stranger.code]).toEqual([404, 'NoSuchObject']);
   });
 
   it('ends a wait for active with a terminal WaiterError once the acceptor rejects', async () => {

@@ -11,6 +11,7 @@ import type {
   ListPeerConnResult,
   ModifyPeerConnArgs,
   PeerConn,
+  PeerConnEvents,
   PeerConnRole,
   PeerConnStatus,
 } from './peerconn-types.js';
@@ -172,6 +173,15 @@ export class PeerConnClient {
       [],
       options,
     ) as Promise<PeerConn>;
+  }
+
+  /**
+   * The connection's history, oldest first: every state change with who made it and when. A
+   * Peerlink extension (`GET /api/v1/peerconns/{id}/events`), signed like the BCE calls; errors are
+   * PeerlinkApiError. The caller must own one of its ends in this region (else 404).
+   */
+  listEvents(peerConnId: string): Promise<PeerConnEvents> {
+    return this.transport.send('GET', `/api/v1/peerconns/${encodeURIComponent(peerConnId)}/events`);
   }
 
   /** Unsubscribes a prepaid connection (then released). */

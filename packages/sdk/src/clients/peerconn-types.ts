@@ -80,3 +80,22 @@ export interface ModifyPeerConnArgs extends Idempotent {
 }
 
 export type ListPeerConnResult = ListPage & { peerConns: PeerConn[] };
+
+/** One recorded state change of a connection (`GET /api/v1/peerconns/{id}/events`, Peerlink's own API). */
+export interface PeerConnEvent {
+  /** ISO 8601. */
+  at: string;
+  /** The account that acted, or `system` (a step completing, the 7-day timeout, prepaid expiry). */
+  actor: string;
+  /** `Create`, `Accept`, `Reject`, `Resize`, `Renew`, `Release`, `Complete`, `OpenDnsSync`, … */
+  action: string;
+  fromStatus: PeerConnStatus;
+  toStatus: PeerConnStatus;
+  detail?: string;
+}
+
+export interface PeerConnEvents {
+  peerConnId: string;
+  /** Oldest first. */
+  events: PeerConnEvent[];
+}
