@@ -58,7 +58,6 @@ export const en = {
 
   'common.comingSoon': 'This screen is being built.',
   'common.cliMeanwhile': 'Until it arrives, the command line does it:',
-  'common.nextSteps': 'What happens next',
 
   'page.peerManager.intro':
     'Peer requests, and the peer connections between your spaces and other Peerlink deployments.',
@@ -74,24 +73,9 @@ export const en = {
 
   'page.policies.intro':
     'Ingress and egress policies: which other deployments may reach this one, and which it may reach.',
-  'page.policies.empty.title': 'No policies to show yet',
-  'page.policies.empty.body':
-    'An administrator admits another deployment with an ingress rule and allows reaching it with an egress rule, by enrollment ID.',
 
   'page.spaces.intro': 'Spaces hold the data you peer, each with its managers.',
   'page.spaces.empty.title': 'No spaces to show yet',
-  'page.spaces.empty.body':
-    'An administrator creates a space and names its managers; a manager can then create peer requests for it.',
-
-  'page.data.intro': 'Objects and files in your spaces, replication jobs and conflicts.',
-  'page.data.empty.title': 'No data to show yet',
-  'page.data.empty.body':
-    'Once a peer connection is active, objects and files created in a peered space flow to the other side.',
-
-  'page.vpcPeering.intro': 'BCE-compatible VPC peer connections between VPCs, across accounts and regions.',
-  'page.vpcPeering.empty.title': 'No VPC peer connections to show yet',
-  'page.vpcPeering.empty.body':
-    'VPC peer connections belong to accounts and are managed with their access keys (AK/SK).',
 
   'page.settings.intro': 'This deployment as other deployments see it.',
   'page.settings.noTitle.title': 'No platform title yet',

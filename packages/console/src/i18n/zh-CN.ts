@@ -50,7 +50,6 @@ export const zhCN: Messages = {
 
   'common.comingSoon': '此页面正在开发中。',
   'common.cliMeanwhile': '在此之前，可以使用命令行：',
-  'common.nextSteps': '接下来的步骤',
 
   'page.peerManager.intro': '对等请求，以及你的空间与其他 Peerlink 部署之间的对等连接。',
   'page.peerManager.empty.title': '还没有对等连接',
@@ -63,20 +62,9 @@ export const zhCN: Messages = {
     '在任何对等请求之前，两个部署都需要网络连接：双方管理员各自创建 MPX 邀请，并输入对方发来的邀请码；没有网络路径时则设置数据中继。',
 
   'page.policies.intro': '入站和出站策略：哪些部署可以访问本部署，本部署可以访问哪些部署。',
-  'page.policies.empty.title': '还没有可显示的策略',
-  'page.policies.empty.body': '管理员按注册 ID 用入站规则接纳另一个部署，并用出站规则允许访问它。',
 
   'page.spaces.intro': '空间存放要对等的数据，每个空间都有自己的管理员。',
   'page.spaces.empty.title': '还没有可显示的空间',
-  'page.spaces.empty.body': '管理员创建空间并指定其管理员；空间管理员随后可以为它创建对等请求。',
-
-  'page.data.intro': '空间中的对象和文件、复制任务与冲突。',
-  'page.data.empty.title': '还没有可显示的数据',
-  'page.data.empty.body': '对等连接激活后，在对等空间中创建的对象和文件会同步到另一方。',
-
-  'page.vpcPeering.intro': '与 BCE 兼容的 VPC 对等连接，可跨账户和地域连接 VPC。',
-  'page.vpcPeering.empty.title': '还没有可显示的 VPC 对等连接',
-  'page.vpcPeering.empty.body': 'VPC 对等连接属于账户，使用账户的访问密钥（AK/SK）管理。',
 
   'page.settings.intro': '其他部署所看到的本部署。',
   'page.settings.noTitle.title': '还没有平台名称',
