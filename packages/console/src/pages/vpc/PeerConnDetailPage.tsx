@@ -81,7 +81,7 @@ function PeerConnDetail({ peerConnId }: { peerConnId: string }) {
       : undefined;
     return { conn, events: history.events, ...(other ? { other } : {}) };
   }, [clients, peerConnId, role, accountId, region]);
-  const live = useLive<Detail>(load, following);
+  const live = useLive<Detail>(load, following, { watch: true });
 
   const showRole = (next: PeerConnRole) => {
     setRole(next);

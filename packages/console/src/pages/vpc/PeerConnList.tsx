@@ -50,7 +50,7 @@ export function PeerConnList() {
     () => all(clients.peerConn.paginatePeerConns({ maxKeys: 100, ...(vpcId ? { vpcId } : {}) })),
     [clients, vpcId],
   );
-  const conns = useLive<PeerConn[]>(loadConns, (list) => list.some(inFlight));
+  const conns = useLive<PeerConn[]>(loadConns, (list) => list.some(inFlight), { watch: true });
 
   const change = (next: Partial<typeof filters>) => setFilters((f) => ({ ...f, page: 1, ...next }));
   const vpcName = (vpcIdOf: string) => vpcs.data?.find((v) => v.vpcId === vpcIdOf)?.name;

@@ -9,6 +9,11 @@ export async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
 
 /** How often a screen re-reads while something is in flight (steps take ~0.5 s on the server). */
 export const POLL_MS = 2000;
+/**
+ * How often a screen that `watches` re-reads when nothing is in flight: the other account may
+ * act at any time (a new request, an acceptance), and that must show without a reload.
+ */
+export const WATCH_MS = 4000;
 
 export interface Live<T> {
   data: T | undefined;
@@ -23,10 +28,16 @@ export interface Live<T> {
 
 /**
  * Loads `load()` (stable: module level or useCallback), and while `shouldPoll(data)` is true
- * re-reads it every POLL_MS without a loading flash, so `creating → active` shows by itself.
- * A failed poll keeps the last data and shows the error beside it.
+ * re-reads it every POLL_MS without a loading flash, so `creating → active` shows by itself; with
+ * `watch`, it also re-reads every WATCH_MS otherwise, so what the other side does shows too. No
+ * re-reading while the tab is hidden (the next look comes when it is shown again). A failed poll
+ * keeps the last data and shows the error beside it.
  */
-export function useLive<T>(load: () => Promise<T>, shouldPoll: (data: T) => boolean = () => false): Live<T> {
+export function useLive<T>(
+  load: () => Promise<T>,
+  shouldPoll: (data: T) => boolean = () => false,
+  options: { watch?: boolean } = {},
+): Live<T> {
   const [state, setState] = useState<{ data: T | undefined; error: unknown; loading: boolean }>({
     data: undefined,
     error: undefined,
@@ -36,25 +47,34 @@ export function useLive<T>(load: () => Promise<T>, shouldPoll: (data: T) => bool
   const poll = useRef(shouldPoll);
   poll.current = shouldPoll;
 
+  const watch = options.watch === true;
   useEffect(() => {
     let current = true;
     let timer: number | undefined;
+    const next = () => {
+      if (document.hidden) {
+        document.addEventListener('visibilitychange', next, { once: true });
+        return;
+      }
+      if (current) setAttempt((a) => ({ n: a.n + 1, silent: true }));
+    };
     if (!attempt.silent) setState((previous) => ({ ...previous, loading: true }));
     load().then(
       (data) => {
         if (!current) return;
         setState({ data, error: undefined, loading: false });
-        // The next look, while something is still in flight.
-        if (poll.current(data))
-          timer = window.setTimeout(() => setAttempt((a) => ({ n: a.n + 1, silent: true })), POLL_MS);
+        // The next look: soon while something is in flight, later when only watching.
+        const delay = poll.current(data) ? POLL_MS : watch ? WATCH_MS : undefined;
+        if (delay !== undefined) timer = window.setTimeout(next, delay);
       },
       (error: unknown) => current && setState((previous) => ({ data: previous.data, error, loading: false })),
     );
     return () => {
       current = false;
       window.clearTimeout(timer);
+      document.removeEventListener('visibilitychange', next);
     };
-  }, [load, attempt]);
+  }, [load, attempt, watch]);
 
   const reload = useCallback(() => setAttempt((a) => ({ n: a.n + 1, silent: false })), []);
   const refresh = useCallback(() => setAttempt((a) => ({ n: a.n + 1, silent: true })), []);
