@@ -56,6 +56,7 @@ export const en = {
   'term.platformTitle': 'Platform title',
   'term.enrollmentId': 'Enrollment ID',
 
+  'common.close': 'Close',
   'common.comingSoon': 'This screen is being built.',
   'common.cliMeanwhile': 'Until it arrives, the command line does it:',
 

@@ -48,6 +48,7 @@ export const zhCN: Messages = {
   'term.platformTitle': '平台名称',
   'term.enrollmentId': '注册 ID',
 
+  'common.close': '关闭',
   'common.comingSoon': '此页面正在开发中。',
   'common.cliMeanwhile': '在此之前，可以使用命令行：',
 

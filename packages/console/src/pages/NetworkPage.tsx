@@ -1,14 +1,17 @@
 import type { MpxConnection, MpxInvite, RelayChannel } from '@peerlink/sdk';
-import { useCallback } from 'react';
 import { api, useApiQuery } from '../api';
 import { Loading } from '../components/Loading';
 import { Page } from '../components/Page';
+import { usePolledQuery } from '../components/usePolledQuery';
 import { useT } from '../i18n';
 import { useUser } from '../session';
 import { IdentityCard } from './network/IdentityCard';
 import { MpxSection } from './network/MpxSection';
 import { RelaySection } from './network/RelaySection';
-import { firstLoad, usePolling } from './network/ui';
+import { firstLoad } from './network/ui';
+
+/** How often the network lists (status, health) are read again while visible. */
+const POLL_MS = 3000;
 
 // Stable (module level), as useApiQuery wants. Anyone may read the identity; the rest is for
 // administrators, so others read nothing.
@@ -29,18 +32,11 @@ export function NetworkPage() {
   const t = useT();
   const user = useUser();
   const identity = useApiQuery(loadIdentity);
-  const invites = useApiQuery(user.isAdmin ? loadInvites : noInvites);
-  const connections = useApiQuery(user.isAdmin ? loadConnections : noConnections);
-  const channels = useApiQuery(user.isAdmin ? loadChannels : noChannels);
-  const { reload: reloadInvites } = invites;
-  const { reload: reloadConnections } = connections;
-  const { reload: reloadChannels } = channels;
-  const reloadAll = useCallback(() => {
-    reloadInvites();
-    reloadConnections();
-    reloadChannels();
-  }, [reloadInvites, reloadConnections, reloadChannels]);
-  usePolling(reloadAll, user.isAdmin);
+  // Status and health change on their own: read again while the page is visible.
+  const poll = { intervalMs: user.isAdmin ? POLL_MS : undefined };
+  const invites = usePolledQuery(user.isAdmin ? loadInvites : noInvites, poll);
+  const connections = usePolledQuery(user.isAdmin ? loadConnections : noConnections, poll);
+  const channels = usePolledQuery(user.isAdmin ? loadChannels : noChannels, poll);
 
   return (
     <Page title={t('term.networkConnections')} intro={t('page.network.intro')}>

@@ -1,20 +1,21 @@
 import type { PeerConnectionInfo, Space } from '@peerlink/sdk';
 import { useCallback, useId, useMemo, useState } from 'react';
 import { api, useApiQuery } from '../api';
+import { Dialog } from '../components/Dialog';
 import { EmptyState } from '../components/EmptyState';
 import { Loading } from '../components/Loading';
 import { Page } from '../components/Page';
+import { usePolledQuery } from '../components/usePolledQuery';
 import { useT } from '../i18n';
 import { hrefOf } from '../router';
 import { useUser } from '../session';
 import { ConnectionPanel } from './peer-manager/ConnectionPanel';
 import { ConnectionsTable } from './peer-manager/ConnectionsTable';
 import { CreateRequestDialog } from './peer-manager/CreateRequestDialog';
-import { Dialog } from './peer-manager/Dialog';
 import { EnterInviteCodeDialog } from './peer-manager/EnterInviteCodeDialog';
+import { POLL_INTERVAL_MS } from './peer-manager/format';
 import { PeerErrorNotice } from './peer-manager/PeerErrorNotice';
 import { type PendingChange, PendingRequests } from './peer-manager/PendingRequests';
-import { usePolledQuery } from './peer-manager/usePolledQuery';
 
 async function listAllConnections(): Promise<PeerConnectionInfo[]> {
   const all: PeerConnectionInfo[] = [];
@@ -75,7 +76,7 @@ function rememberSelection(connectionId: string | undefined): void {
  */
 export function PeerManagerPage() {
   const t = useT();
-  const home = usePolledQuery(loadHome);
+  const home = usePolledQuery(loadHome, { intervalMs: POLL_INTERVAL_MS });
   const spaces = useApiQuery(loadSpaces);
   const markings = useApiQuery(loadMarkings);
   const [dialog, setDialog] = useState<'create' | 'enter'>();

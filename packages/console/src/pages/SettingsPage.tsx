@@ -1,10 +1,11 @@
 import { useEffect, useId, useState } from 'react';
 import { api, useApiQuery } from '../api';
+import { CopyButton } from '../components/CopyButton';
 import { Loading } from '../components/Loading';
 import { Page } from '../components/Page';
 import { useT } from '../i18n';
 import { useUser } from '../session';
-import { ApiErrorNotice, CopyButton, StatusMessage, Time } from './network/ui';
+import { ApiErrorNotice, StatusMessage, Time } from './network/ui';
 import { ChangePasswordForm } from './settings/ChangePasswordForm';
 import { PlatformTitleForm } from './settings/PlatformTitleForm';
 

@@ -1,21 +1,14 @@
 import type { Space } from '@peerlink/sdk';
 import { type FormEvent, useId, useState } from 'react';
 import { api, useApiQuery } from '../api';
+import { CopyButton } from '../components/CopyButton';
 import { EmptyState } from '../components/EmptyState';
 import { Loading } from '../components/Loading';
 import { Page } from '../components/Page';
 import { useT } from '../i18n';
 import { Link } from '../router';
 import { useUser } from '../session';
-import {
-  ActionError,
-  ApiErrorNotice,
-  CopyButton,
-  parseIdList,
-  StatusMessage,
-  Time,
-  useAction,
-} from './network/ui';
+import { ActionError, ApiErrorNotice, parseIdList, StatusMessage, Time, useAction } from './network/ui';
 import { loadAllSpaces, spacePath } from './spaces/load';
 
 /** Spaces: the list (administrators see all, others the spaces they manage), and creating one. */

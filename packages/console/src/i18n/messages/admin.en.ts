@@ -8,7 +8,6 @@ export const adminEn = {
   // Shared by the administration screens.
   'page.network.ui.actions': 'Actions',
   'page.network.ui.cancel': 'Cancel',
-  'page.network.ui.close': 'Close',
   'page.network.ui.confirmDelete': 'Yes, delete',
   'page.network.ui.copied': 'Copied.',
   'page.network.ui.copyFailed': 'Could not copy: select the text and copy it.',

@@ -4,7 +4,6 @@ import type { AdminMessages } from './admin.en';
 export const adminZhCN: AdminMessages = {
   'page.network.ui.actions': '操作',
   'page.network.ui.cancel': '取消',
-  'page.network.ui.close': '关闭',
   'page.network.ui.confirmDelete': '确认删除',
   'page.network.ui.copied': '已复制。',
   'page.network.ui.copyFailed': '无法复制：请选中文本后手动复制。',

@@ -74,7 +74,6 @@ export const peerManagerEn = {
   'page.peerManager.change.fromThem': 'Proposed by {remote}: waiting for your decision',
   'page.peerManager.change.fromUs': 'Proposed by this side: waiting for {remote} to decide',
 
-  'page.peerManager.dialog.close': 'Close',
   'page.peerManager.dialog.cancel': 'Cancel',
   'page.peerManager.dialog.done': 'Done',
 

@@ -70,7 +70,6 @@ export const peerManagerZhCN: { readonly [K in keyof typeof peerManagerEn]: stri
   'page.peerManager.change.fromThem': '由 {remote} 提议：等待你的决定',
   'page.peerManager.change.fromUs': '由本方提议：等待 {remote} 决定',
 
-  'page.peerManager.dialog.close': '关闭',
   'page.peerManager.dialog.cancel': '取消',
   'page.peerManager.dialog.done': '完成',
 

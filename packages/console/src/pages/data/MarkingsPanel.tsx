@@ -1,18 +1,11 @@
 import type { Marking } from '@peerlink/sdk';
 import { type FormEvent, useId, useState } from 'react';
 import { api } from '../../api';
+import { Dialog } from '../../components/Dialog';
 import { Loading } from '../../components/Loading';
 import { useT } from '../../i18n';
 import { useUser } from '../../session';
-import {
-  ActionError,
-  ApiErrorNotice,
-  Dialog,
-  parseIdList,
-  StatusMessage,
-  Time,
-  useAction,
-} from '../network/ui';
+import { ActionError, ApiErrorNotice, parseIdList, StatusMessage, Time, useAction } from '../network/ui';
 
 /** The enrollment's markings: list; administrators create them and set their members. */
 export function MarkingsPanel({

@@ -1,8 +1,9 @@
 import type { Marking, ObjectTypeView, SpaceObject } from '@peerlink/sdk';
 import { type FormEvent, useId, useState } from 'react';
 import { api } from '../../api';
+import { Dialog } from '../../components/Dialog';
 import { useT } from '../../i18n';
-import { ActionError, Dialog, useAction } from '../network/ui';
+import { ActionError, useAction } from '../network/ui';
 import { ClassificationSelect, MarkingsPicker } from './labels';
 import { PROPERTY_TYPE_LABEL, type PropertyType } from './ObjectTypesPanel';
 

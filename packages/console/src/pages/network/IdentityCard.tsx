@@ -1,8 +1,9 @@
 import { useId } from 'react';
 import type { api, Query } from '../../api';
+import { CopyButton } from '../../components/CopyButton';
 import { useT } from '../../i18n';
 import { Link } from '../../router';
-import { ApiErrorNotice, CopyButton } from './ui';
+import { ApiErrorNotice } from './ui';
 
 export type Identity = Awaited<ReturnType<typeof api.peerManager.getIdentity>>;
 

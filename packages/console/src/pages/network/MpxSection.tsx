@@ -1,9 +1,10 @@
 import type { MpxConnection, MpxDirection, MpxInvite } from '@peerlink/sdk';
 import { type FormEvent, useId, useState } from 'react';
 import { api, type Query } from '../../api';
+import { CopyButton } from '../../components/CopyButton';
 import { EmptyState } from '../../components/EmptyState';
 import { type MessageKey, useT } from '../../i18n';
-import { ActionError, ApiErrorNotice, ConfirmDialog, CopyButton, StatusMessage, Time, useAction } from './ui';
+import { ActionError, ApiErrorNotice, ConfirmDialog, StatusMessage, Time, useAction } from './ui';
 
 const DIRECTIONS: readonly { value: MpxDirection; label: MessageKey; help: MessageKey }[] = [
   {

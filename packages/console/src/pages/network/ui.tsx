@@ -1,48 +1,15 @@
 import { PeerlinkApiError } from '@peerlink/sdk';
-import {
-  type KeyboardEvent,
-  type ReactNode,
-  useCallback,
-  useEffect,
-  useId,
-  useLayoutEffect,
-  useRef,
-  useState,
-} from 'react';
+import { type KeyboardEvent, type ReactNode, useCallback, useEffect, useId, useRef, useState } from 'react';
+import { Dialog } from '../../components/Dialog';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { isMessageKey, type MessageKey, useLanguage, useT } from '../../i18n';
 
 /**
  * Small building blocks shared by the administration screens (network, policies, spaces, data,
- * settings): a modal dialog, a copy button, polling, running an API call from a form, times and
- * tabs. They use only the console's own components and styles (the `admin-` section of
+ * settings): a confirm dialog, running an API call from a form, times and tabs (the dialog, copy
+ * button, error notice and polling themselves are in components/). They use only the console's own components and styles (the `admin-` section of
  * styles.css).
  */
-
-/** How often lists that change on their own (network health) are read again while visible. */
-export const POLL_MS = 3000;
-
-/**
- * Calls `reload` every `ms` while the page is visible, and at once when it becomes visible again;
- * nothing while `enabled` is false.
- */
-export function usePolling(reload: () => void, enabled = true, ms: number = POLL_MS): void {
-  useEffect(() => {
-    if (!enabled) return;
-    const visible = () => document.visibilityState === 'visible';
-    const timer = window.setInterval(() => {
-      if (visible()) reload();
-    }, ms);
-    const onVisibility = () => {
-      if (visible()) reload();
-    };
-    document.addEventListener('visibilitychange', onVisibility);
-    return () => {
-      window.clearInterval(timer);
-      document.removeEventListener('visibilitychange', onVisibility);
-    };
-  }, [reload, enabled, ms]);
-}
 
 export interface Action {
   pending: boolean;
@@ -85,17 +52,15 @@ export function useAction(): Action {
  * prints `code (reason): message`, so it can be looked up in the docs' refusal tables.
  */
 export function ApiErrorNotice({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
-  const shown =
-    error instanceof PeerlinkApiError && error.reason && !isMessageKey(`error.reason.${error.reason}`)
-      ? new PeerlinkApiError(
-          error.code,
-          `${error.reason}: ${error.message}`,
-          error.statusCode,
-          error.requestId,
-          error.reason,
-        )
-      : error;
-  return <ErrorNotice error={shown} {...(onRetry ? { onRetry } : {})} />;
+  const unnamed =
+    error instanceof PeerlinkApiError && error.reason && !isMessageKey(`error.reason.${error.reason}`);
+  return (
+    <ErrorNotice
+      error={error}
+      onRetry={onRetry}
+      {...(unnamed ? { detail: `${error.reason}: ${error.message}` } : {})}
+    />
+  );
 }
 
 /** The failure of an action, if any. */
@@ -114,60 +79,6 @@ export function StatusMessage({ children }: { children?: ReactNode }) {
     <p className="admin-status" role="status">
       {children}
     </p>
-  );
-}
-
-/**
- * A modal dialog (the native <dialog>: focus stays inside, Escape closes it). Rendered only while
- * open: mount it to open, and unmount it in `onClose`. Focus returns to where it was.
- */
-export function Dialog({
-  title,
-  onClose,
-  children,
-  wide,
-}: {
-  title: string;
-  onClose: () => void;
-  children: ReactNode;
-  wide?: boolean;
-}) {
-  const t = useT();
-  const ref = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
-  const onCloseRef = useRef(onClose);
-  onCloseRef.current = onClose;
-
-  useLayoutEffect(() => {
-    const dialog = ref.current;
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    if (dialog && !dialog.open) {
-      dialog.showModal();
-      // A form dialog starts on its first field; others on their first button (Close).
-      dialog.querySelector<HTMLElement>('input:not([readonly]), select, textarea:not([readonly])')?.focus();
-    }
-    return () => {
-      if (dialog?.open) dialog.close();
-      // The opener may be gone (a deleted row): then focus stays where the browser puts it.
-      if (opener?.isConnected) opener.focus();
-    };
-  }, []);
-
-  return (
-    <dialog
-      ref={ref}
-      className={wide ? 'admin-dialog admin-dialog-wide' : 'admin-dialog'}
-      aria-labelledby={titleId}
-      onClose={() => onCloseRef.current()}
-    >
-      <div className="admin-dialog-header">
-        <h2 id={titleId}>{title}</h2>
-        <button type="button" className="button admin-dialog-close" onClick={() => onCloseRef.current()}>
-          {t('page.network.ui.close')}
-        </button>
-      </div>
-      {children}
-    </dialog>
   );
 }
 
@@ -204,66 +115,11 @@ export function ConfirmDialog({
         <button type="button" className="button admin-danger" onClick={confirm} disabled={action.pending}>
           {confirmLabel}
         </button>
-        <button type="button" className="button" onClick={onClose}>
+        <button type="button" className="button" onClick={onClose} data-autofocus>
           {t('page.network.ui.cancel')}
         </button>
       </div>
     </Dialog>
-  );
-}
-
-async function writeClipboard(text: string, fallbackFrom: HTMLElement | null): Promise<boolean> {
-  try {
-    if (navigator.clipboard && window.isSecureContext) {
-      await navigator.clipboard.writeText(text);
-      return true;
-    }
-  } catch {
-    // Refused (permissions, not focused): try the old way.
-  }
-  // Over plain HTTP beyond localhost there is no Clipboard API: copy from a hidden text area.
-  const area = document.createElement('textarea');
-  area.value = text;
-  area.setAttribute('readonly', '');
-  area.className = 'admin-offscreen';
-  (fallbackFrom ?? document.body).appendChild(area);
-  area.select();
-  let copied = false;
-  try {
-    copied = document.execCommand('copy');
-  } catch {
-    copied = false;
-  }
-  area.remove();
-  fallbackFrom?.focus();
-  return copied;
-}
-
-/** A button that copies `text`; says whether it worked next to it (the button keeps its name). */
-export function CopyButton({ text, label }: { text: string; label: string }) {
-  const t = useT();
-  const [result, setResult] = useState<'copied' | 'failed' | undefined>();
-  const button = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    if (result === undefined) return;
-    const timer = window.setTimeout(() => setResult(undefined), 4000);
-    return () => window.clearTimeout(timer);
-  }, [result]);
-  return (
-    <span className="admin-copy">
-      <button
-        ref={button}
-        type="button"
-        className="button"
-        onClick={async () => setResult((await writeClipboard(text, button.current)) ? 'copied' : 'failed')}
-      >
-        {label}
-      </button>
-      <span role="status" className="muted small">
-        {result === 'copied' && t('page.network.ui.copied')}
-        {result === 'failed' && t('page.network.ui.copyFailed')}
-      </span>
-    </span>
   );
 }
 

@@ -1,16 +1,16 @@
 import type { ChangeRequestInfo, PeerConnectionInfo, Space } from '@peerlink/sdk';
 import { type KeyboardEvent, useCallback, useEffect, useId, useRef, useState } from 'react';
 import { api } from '../../api';
+import { Dialog } from '../../components/Dialog';
 import { Loading } from '../../components/Loading';
+import { usePolledQuery } from '../../components/usePolledQuery';
 import { type MessageKey, useT } from '../../i18n';
 import { ChangeSummary, DecideButtons } from './ChangeRequests';
-import { Dialog } from './Dialog';
 import { InviteCodeField } from './fields';
-import { ROLE_LABEL, remoteName, StatusBadge, TRANSPORT_LABEL, useFormat } from './format';
+import { POLL_INTERVAL_MS, ROLE_LABEL, remoteName, StatusBadge, TRANSPORT_LABEL, useFormat } from './format';
 import { PeerErrorNotice } from './PeerErrorNotice';
 import { ReplicationOverview } from './ReplicationOverview';
 import { SetSecurityDialog } from './SetSecurityDialog';
-import { usePolledQuery } from './usePolledQuery';
 
 type Tab = 'details' | 'overview';
 type Connection = PeerConnectionInfo & { changeRequests: ChangeRequestInfo[] };
@@ -44,7 +44,7 @@ export function ConnectionPanel({
 }) {
   const t = useT();
   const load = useCallback(() => api.peerManager.getPeerConnection(connectionId), [connectionId]);
-  const polled = usePolledQuery(load);
+  const polled = usePolledQuery(load, { intervalMs: POLL_INTERVAL_MS });
   const [tab, setTab] = useState<Tab>('details');
   const [busy, setBusy] = useState<Action>();
   const [actionError, setActionError] = useState<unknown>();

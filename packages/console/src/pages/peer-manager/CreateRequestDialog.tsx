@@ -1,8 +1,8 @@
 import type { PeerConnectionInfo, PeerDataTypes, Space } from '@peerlink/sdk';
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { api } from '../../api';
+import { Dialog } from '../../components/Dialog';
 import { useT } from '../../i18n';
-import { Dialog } from './Dialog';
 import { DirectionSelect, InviteCodeField } from './fields';
 import { DATA_TYPES, type DataType, type DirectionChoice, useFormat } from './format';
 import { PeerErrorNotice } from './PeerErrorNotice';

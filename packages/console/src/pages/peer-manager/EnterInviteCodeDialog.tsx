@@ -1,8 +1,8 @@
 import type { ConnectionSecurity, PeerConnectionInfo, PeerRequestPreview, Space } from '@peerlink/sdk';
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { api } from '../../api';
+import { Dialog } from '../../components/Dialog';
 import { useT } from '../../i18n';
-import { Dialog } from './Dialog';
 import { SecurityFields } from './fields';
 import { StatusBadge, TRANSPORT_LABEL, useFormat } from './format';
 import { PeerErrorNotice } from './PeerErrorNotice';

@@ -1,6 +1,5 @@
 import { PeerlinkApiError } from '@peerlink/sdk';
-import { useEffect, useRef } from 'react';
-import { describeError } from '../../api';
+import { ErrorNotice } from '../../components/ErrorNotice';
 import { type MessageKey, useT } from '../../i18n';
 
 /**
@@ -60,26 +59,14 @@ export function PeerErrorNotice({
   reveal?: boolean;
 }) {
   const t = useT();
-  const ref = useRef<HTMLDivElement>(null);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a new error is shown again, even in the same place.
-  useEffect(() => {
-    if (reveal) ref.current?.scrollIntoView({ block: 'nearest' });
-  }, [reveal, error]);
-  const described = describeError(error, t);
   const known = error instanceof PeerlinkApiError && error.reason ? REASONS[error.reason] : undefined;
   return (
-    <div className="notice notice-error" role="alert" ref={ref}>
-      <p className="notice-title">{known ? t(known.title) : described.title}</p>
-      {described.detail && <p>{described.detail}</p>}
-      {known?.hint && <p>{t(known.hint)}</p>}
-      {described.requestId && (
-        <p className="muted small">{t('error.requestId', { id: described.requestId })}</p>
-      )}
-      {onRetry && (
-        <button type="button" className="button" onClick={onRetry}>
-          {t('action.retry')}
-        </button>
-      )}
-    </div>
+    <ErrorNotice
+      error={error}
+      onRetry={onRetry}
+      reveal={reveal}
+      {...(known ? { title: t(known.title) } : {})}
+      {...(known?.hint ? { hint: t(known.hint) } : {})}
+    />
   );
 }

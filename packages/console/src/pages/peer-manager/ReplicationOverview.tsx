@@ -2,10 +2,10 @@ import type { Conflict, ReplicationJob } from '@peerlink/sdk';
 import { useCallback, useId, useState } from 'react';
 import { api } from '../../api';
 import { Loading } from '../../components/Loading';
+import { usePolledQuery } from '../../components/usePolledQuery';
 import { useT } from '../../i18n';
-import { DATA_TYPE_LABEL, DIRECTION_LABEL, HealthBadge, useFormat } from './format';
+import { DATA_TYPE_LABEL, DIRECTION_LABEL, HealthBadge, POLL_INTERVAL_MS, useFormat } from './format';
 import { PeerErrorNotice } from './PeerErrorNotice';
-import { usePolledQuery } from './usePolledQuery';
 
 /**
  * A connection's "Overview": its replication jobs (one per data type and direction) and the open
@@ -21,7 +21,7 @@ export function ReplicationOverview({ connectionId, spaceId }: { connectionId: s
     // The server filters by connection; filtering again keeps the promise if it ever did not.
     return { jobs, conflicts: conflicts.conflicts.filter((c) => c.connectionId === connectionId) };
   }, [connectionId, spaceId]);
-  const overview = usePolledQuery(load);
+  const overview = usePolledQuery(load, { intervalMs: POLL_INTERVAL_MS });
   const jobsHeading = useId();
   const conflictsHeading = useId();
 

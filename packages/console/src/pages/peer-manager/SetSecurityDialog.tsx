@@ -1,8 +1,8 @@
 import type { ConnectionSecurity, PeerConnectionInfo, PeerDataTypes } from '@peerlink/sdk';
 import { type FormEvent, useState } from 'react';
 import { api } from '../../api';
+import { Dialog } from '../../components/Dialog';
 import { useT } from '../../i18n';
-import { Dialog } from './Dialog';
 import { DirectionSelect, SecurityFields } from './fields';
 import { DATA_TYPES, type DataType, type DirectionChoice, remoteName } from './format';
 import { PeerErrorNotice } from './PeerErrorNotice';

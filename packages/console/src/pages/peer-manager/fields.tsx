@@ -1,5 +1,6 @@
 import type { ConnectionSecurity } from '@peerlink/sdk';
 import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
+import { copyText } from '../../components/CopyButton';
 import { useT } from '../../i18n';
 import {
   CLASSIFICATIONS,
@@ -177,26 +178,6 @@ export function SecurityFields({
   );
 }
 
-/** Copies text: the Clipboard API where the page may use it, else the selection and execCommand. */
-async function copyText(text: string, fallback: HTMLTextAreaElement | null): Promise<boolean> {
-  try {
-    if (navigator.clipboard && window.isSecureContext) {
-      await navigator.clipboard.writeText(text);
-      return true;
-    }
-  } catch {
-    // Not allowed here (an unfocused page, a denied permission): try the selection.
-  }
-  if (!fallback) return false;
-  fallback.focus();
-  fallback.select();
-  try {
-    return document.execCommand('copy');
-  } catch {
-    return false;
-  }
-}
-
 /** An invite code: read-only (labelled "Invite code"), with "Copy invite code" and its "Copied". */
 export function InviteCodeField({
   code,
@@ -219,8 +200,7 @@ export function InviteCodeField({
   }, [focusCopy]);
   const copy = async () => {
     setCopied(undefined);
-    const done = await copyText(code, area.current);
-    button.current?.focus();
+    const done = await copyText(code, { field: area.current, returnFocus: button.current });
     setCopied(done ? 'yes' : 'no');
   };
   return (

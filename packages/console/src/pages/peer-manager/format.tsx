@@ -126,3 +126,6 @@ export function useFormat() {
     },
   };
 }
+
+/** How often the Peer Manager asks again, so that statuses change on screen without a reload. */
+export const POLL_INTERVAL_MS = 2000;

@@ -1,7 +1,7 @@
 import { useId } from 'react';
 import { api, useApiQuery } from '../../api';
+import { CopyButton } from '../../components/CopyButton';
 import { useT } from '../../i18n';
-import { CopyButton } from '../network/ui';
 
 const loadEnrollment = () => api.peerlink.getEnrollment();
 

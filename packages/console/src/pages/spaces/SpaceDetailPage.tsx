@@ -1,20 +1,13 @@
 import type { Space } from '@peerlink/sdk';
 import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
 import { api, useApiQuery } from '../../api';
+import { CopyButton } from '../../components/CopyButton';
 import { Loading } from '../../components/Loading';
 import { Page } from '../../components/Page';
 import { useT } from '../../i18n';
 import { Link, navigate, useParams } from '../../router';
 import { useUser } from '../../session';
-import {
-  ActionError,
-  ApiErrorNotice,
-  ConfirmDialog,
-  CopyButton,
-  StatusMessage,
-  Time,
-  useAction,
-} from '../network/ui';
+import { ActionError, ApiErrorNotice, ConfirmDialog, StatusMessage, Time, useAction } from '../network/ui';
 
 /** One space (`/spaces/:spaceId`): name and description, managers, deleting it. */
 export function SpaceDetailPage() {

@@ -1,5 +1,5 @@
 import { BceServiceError, PeerlinkApiError } from '@peerlink/sdk';
-import { describeError } from '../../api';
+import { ErrorNotice } from '../../components/ErrorNotice';
 import { isMessageKey, type MessageKey, useT } from '../../i18n';
 
 /**
@@ -17,46 +17,46 @@ export function BceErrorNotice({
 }) {
   const t = useT();
   const api = error instanceof BceServiceError || error instanceof PeerlinkApiError ? error : undefined;
-  const described = describeError(error, t);
   const hintKey = api?.reason ? `page.vpc.reason.${api.reason}` : api ? `page.vpc.code.${api.code}` : '';
   const hint: MessageKey | undefined = isMessageKey(hintKey) ? hintKey : undefined;
   return (
-    <div className="notice notice-error vpc-error" role="alert">
-      <p className="notice-title">
-        {api ? (
-          <>
-            <code className="vpc-error-code">{api.code}</code>
-            {api.reason && api.reason !== api.code && (
+    <ErrorNotice
+      error={error}
+      className="vpc-error"
+      {...(api
+        ? {
+            title: (
               <>
-                {' · '}
-                <code className="vpc-error-code">{api.reason}</code>
+                <code className="vpc-error-code">{api.code}</code>
+                {api.reason && api.reason !== api.code && (
+                  <>
+                    {' · '}
+                    <code className="vpc-error-code">{api.reason}</code>
+                  </>
+                )}
+                <span className="vpc-error-status"> (HTTP {api.statusCode})</span>
               </>
+            ),
+          }
+        : {})}
+      {...(api?.message ? { detail: api.message } : {})}
+      {...(hint ? { hint: t(hint) } : {})}
+      actions={
+        (onRetry || onDismiss) && (
+          <div className="vpc-actions">
+            {onRetry && (
+              <button type="button" className="button" onClick={onRetry}>
+                {t('action.retry')}
+              </button>
             )}
-            <span className="vpc-error-status"> (HTTP {api.statusCode})</span>
-          </>
-        ) : (
-          described.title
-        )}
-      </p>
-      {(api?.message || described.detail) && <p>{api?.message || described.detail}</p>}
-      {hint && <p>{t(hint)}</p>}
-      {described.requestId && (
-        <p className="muted small">{t('error.requestId', { id: described.requestId })}</p>
-      )}
-      {(onRetry || onDismiss) && (
-        <div className="vpc-actions">
-          {onRetry && (
-            <button type="button" className="button" onClick={onRetry}>
-              {t('action.retry')}
-            </button>
-          )}
-          {onDismiss && (
-            <button type="button" className="button" onClick={onDismiss}>
-              {t('page.vpc.dismiss')}
-            </button>
-          )}
-        </div>
-      )}
-    </div>
+            {onDismiss && (
+              <button type="button" className="button" onClick={onDismiss}>
+                {t('page.vpc.dismiss')}
+              </button>
+            )}
+          </div>
+        )
+      }
+    />
   );
 }

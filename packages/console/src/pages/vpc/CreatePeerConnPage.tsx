@@ -2,11 +2,11 @@ import type { CreatePeerConnArgs, PeerConn, Vpc } from '@peerlink/sdk';
 import { type FormEvent, useCallback, useId, useState } from 'react';
 import { EmptyState } from '../../components/EmptyState';
 import { Loading } from '../../components/Loading';
+import { usePolledQuery } from '../../components/usePolledQuery';
 import { useT } from '../../i18n';
 import { Link, navigate } from '../../router';
 import { BceErrorNotice } from './BceErrorNotice';
-import { BANDWIDTH_MAX, BANDWIDTH_MIN, firstOverlap, REGIONS, RESERVATION_MONTHS } from './model';
-import { all, useLive } from './use-live';
+import { all, BANDWIDTH_MAX, BANDWIDTH_MIN, firstOverlap, REGIONS, RESERVATION_MONTHS } from './model';
 import { useVpc, VpcScreen } from './VpcScreen';
 
 const blocksOf = (vpc: Vpc) => [vpc.cidr, ...(vpc.secondaryCidr ?? [])];
@@ -40,7 +40,7 @@ function CreatePeerConn() {
     }),
     [clients],
   );
-  const live = useLive<Loaded>(load);
+  const live = usePolledQuery<Loaded>(load);
   if (live.loading && !live.data) return <Loading />;
   if (!live.data) return <BceErrorNotice error={live.error} onRetry={live.reload} />;
   if (live.data.vpcs.length === 0) {

@@ -8,6 +8,7 @@ import {
 import { type FormEvent, useCallback, useId, useState } from 'react';
 import { EmptyState } from '../../components/EmptyState';
 import { Loading } from '../../components/Loading';
+import { usePolledQuery } from '../../components/usePolledQuery';
 import { isMessageKey, useT } from '../../i18n';
 import { Link, navigate, useParams } from '../../router';
 import { BceErrorNotice } from './BceErrorNotice';
@@ -19,9 +20,9 @@ import {
   permissions,
   RESERVATION_MONTHS,
   roleKey,
+  WATCH_MS,
 } from './model';
 import { ConfirmButton, DnsBadge, Done, StatusBadge, useAction, When } from './parts';
-import { useLive } from './use-live';
 import { useVpc, VpcScreen } from './VpcScreen';
 
 interface Detail {
@@ -81,7 +82,7 @@ function PeerConnDetail({ peerConnId }: { peerConnId: string }) {
       : undefined;
     return { conn, events: history.events, ...(other ? { other } : {}) };
   }, [clients, peerConnId, role, accountId, region]);
-  const live = useLive<Detail>(load, following, { watch: true });
+  const live = usePolledQuery<Detail>(load, { fastWhile: following, intervalMs: WATCH_MS });
 
   const showRole = (next: PeerConnRole) => {
     setRole(next);

@@ -2,12 +2,12 @@ import type { PeerConn, PeerConnStatus, Vpc } from '@peerlink/sdk';
 import { useCallback, useEffect, useId, useState } from 'react';
 import { EmptyState } from '../../components/EmptyState';
 import { Loading } from '../../components/Loading';
+import { usePolledQuery } from '../../components/usePolledQuery';
 import { useT } from '../../i18n';
 import { Link, navigate } from '../../router';
 import { BceErrorNotice } from './BceErrorNotice';
-import { inFlight, PEER_CONN_STATUSES, roleKey, statusKey } from './model';
+import { all, inFlight, PEER_CONN_STATUSES, roleKey, statusKey, WATCH_MS } from './model';
 import { StatusBadge } from './parts';
-import { all, useLive } from './use-live';
 import { useVpc } from './VpcScreen';
 
 const PAGE_SIZE = 10;
@@ -45,12 +45,15 @@ export function PeerConnList() {
   }, [vpcId, status, page]);
 
   const loadVpcs = useCallback(() => all(clients.vpc.paginateVpcs()), [clients]);
-  const vpcs = useLive<Vpc[]>(loadVpcs);
+  const vpcs = usePolledQuery<Vpc[]>(loadVpcs);
   const loadConns = useCallback(
     () => all(clients.peerConn.paginatePeerConns({ maxKeys: 100, ...(vpcId ? { vpcId } : {}) })),
     [clients, vpcId],
   );
-  const conns = useLive<PeerConn[]>(loadConns, (list) => list.some(inFlight), { watch: true });
+  const conns = usePolledQuery<PeerConn[]>(loadConns, {
+    fastWhile: (list) => list.some(inFlight),
+    intervalMs: WATCH_MS,
+  });
 
   const change = (next: Partial<typeof filters>) => setFilters((f) => ({ ...f, page: 1, ...next }));
   const vpcName = (vpcIdOf: string) => vpcs.data?.find((v) => v.vpcId === vpcIdOf)?.name;

@@ -9,12 +9,12 @@ import {
 import { type FormEvent, useCallback, useId, useState } from 'react';
 import { EmptyState } from '../../components/EmptyState';
 import { Loading } from '../../components/Loading';
+import { usePolledQuery } from '../../components/usePolledQuery';
 import { useT } from '../../i18n';
 import { Link, useParams } from '../../router';
 import { BceErrorNotice } from './BceErrorNotice';
-import { inFlight } from './model';
+import { all, inFlight } from './model';
 import { ConfirmButton, Done, StatusBadge, useAction, When } from './parts';
-import { all, useLive } from './use-live';
 import { useVpc, VpcScreen } from './VpcScreen';
 
 interface Loaded {
@@ -56,7 +56,7 @@ function VpcRoutes({ vpcId }: { vpcId: string }) {
     const rules = await all(clients.route.paginateRouteRules({ routeTableId: table.routeTableId }));
     return { vpc, table, rules, conns, vpcs };
   }, [clients, vpcId]);
-  const live = useLive<Loaded>(load, (d) => d.conns.some(inFlight));
+  const live = usePolledQuery<Loaded>(load, { fastWhile: (d) => d.conns.some(inFlight) });
   const action = useAction();
 
   if (live.loading && !live.data) return <Loading />;

@@ -2,12 +2,12 @@ import type { Vpc } from '@peerlink/sdk';
 import { type FormEvent, useCallback, useId, useState } from 'react';
 import { EmptyState } from '../../components/EmptyState';
 import { Loading } from '../../components/Loading';
+import { usePolledQuery } from '../../components/usePolledQuery';
 import { useT } from '../../i18n';
 import { Link } from '../../router';
 import { BceErrorNotice } from './BceErrorNotice';
-import { vpcCidrProblem, vpcNameProblem } from './model';
+import { all, vpcCidrProblem, vpcNameProblem } from './model';
 import { ConfirmButton, Done, useAction, When } from './parts';
-import { all, useLive } from './use-live';
 import { useVpc, VpcScreen } from './VpcScreen';
 
 /** The account's VPCs in this region: create (name, CIDR), delete, and the way to their route tables. */
@@ -25,7 +25,7 @@ function Vpcs() {
   const { clients, region } = useVpc();
   const id = useId();
   const load = useCallback(() => all(clients.vpc.paginateVpcs()), [clients]);
-  const vpcs = useLive<Vpc[]>(load);
+  const vpcs = usePolledQuery<Vpc[]>(load);
   const action = useAction();
 
   const remove = async (vpc: Vpc) => {

@@ -162,3 +162,16 @@ export function vpcCidrProblem(text: string): 'format' | 'private' | 'mask' | 'h
 export function vpcNameProblem(text: string): boolean {
   return text === 'default' || !/^[\p{L}][\p{L}\p{N}\-_/.]{0,64}$/u.test(text);
 }
+
+/** Every item of an SDK paginator (`paginateVpcs()`, `paginatePeerConns()`, …), all pages. */
+export async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
+/**
+ * How often a screen that watches re-reads when nothing is in flight: the other account may act
+ * at any time (a new request, an acceptance), and that must show without a reload.
+ */
+export const WATCH_MS = 4000;

@@ -1,5 +1,5 @@
 import { type KeyboardEvent, type ReactNode, type SyntheticEvent, useEffect, useId, useRef } from 'react';
-import { useT } from '../../i18n';
+import { useT } from '../i18n';
 
 const FOCUSABLE =
   'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
@@ -11,10 +11,11 @@ function focusables(root: HTMLElement): HTMLElement[] {
 }
 
 /**
- * A modal dialog (the native <dialog>, opened with showModal(): the page behind is inert). Focus
- * moves in (to the element marked `data-autofocus`, else the first field, else the first button),
- * Tab and Shift+Tab cycle inside it, Escape or the close button call `onClose`, and focus goes back
- * to where it was when the dialog closes. Mount it to open it; unmount it to close it.
+ * The console's one modal dialog (the native <dialog>, opened with showModal(): the page behind is
+ * inert), labelled by its title. Focus moves in (to the element marked `data-autofocus`, else the
+ * first field, else the first button), Tab and Shift+Tab cycle inside it, Escape or the Close
+ * button call `onClose`, and focus goes back to where it was when the dialog closes. Full screen at
+ * phone widths. Mount it to open it; unmount it (in `onClose`) to close it.
  */
 export function Dialog({
   title,
@@ -46,14 +47,15 @@ export function Dialog({
     const target =
       dialog.querySelector<HTMLElement>('[data-autofocus]') ??
       dialog.querySelector<HTMLElement>(
-        '.pm-dialog-body input, .pm-dialog-body select, .pm-dialog-body textarea',
+        '.dialog-body input:not([readonly]), .dialog-body select, .dialog-body textarea:not([readonly])',
       ) ??
-      dialog.querySelector<HTMLElement>('.pm-dialog-body button') ??
+      dialog.querySelector<HTMLElement>('.dialog-body button') ??
       dialog;
     target.focus();
     return () => {
       unmounting.current = true;
       if (dialog.open) dialog.close();
+      // The opener may be gone (a deleted row): then focus stays where the browser puts it.
       if (opener?.isConnected) opener.focus();
     };
   }, []);
@@ -93,7 +95,7 @@ export function Dialog({
   return (
     <dialog
       ref={ref}
-      className={wide ? 'pm-dialog pm-dialog-wide' : 'pm-dialog'}
+      className={wide ? 'dialog dialog-wide' : 'dialog'}
       aria-labelledby={titleId}
       onKeyDown={onKeyDown}
       onCancel={onCancel}
@@ -103,20 +105,20 @@ export function Dialog({
       }}
       data-testid={testId}
     >
-      <div className="pm-dialog-header">
-        <h2 id={titleId} className="pm-dialog-title">
+      <div className="dialog-header">
+        <h2 id={titleId} className="dialog-title">
           {title}
         </h2>
         <button
           type="button"
           className="button pm-icon-button"
           onClick={() => close.current()}
-          aria-label={t('page.peerManager.dialog.close')}
+          aria-label={t('common.close')}
         >
           <span aria-hidden="true">×</span>
         </button>
       </div>
-      <div className="pm-dialog-body">{children}</div>
+      <div className="dialog-body">{children}</div>
     </dialog>
   );
 }
