@@ -3,6 +3,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { api, useApiQuery } from '../api';
 import { CopyButton } from '../components/CopyButton';
 import { EmptyState } from '../components/EmptyState';
+import { TextField } from '../components/Field';
 import { Loading } from '../components/Loading';
 import { Page } from '../components/Page';
 import { useT } from '../i18n';
@@ -111,7 +112,7 @@ function CreateSpaceForm({ onCreated }: { onCreated: (space: Space) => void }) {
   const [managers, setManagers] = useState('');
   const [missing, setMissing] = useState(false);
   const action = useAction();
-  const ids = { heading: useId(), name: useId(), description: useId(), managers: useId(), help: useId() };
+  const ids = { heading: useId(), name: useId(), description: useId(), managers: useId() };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -144,39 +145,30 @@ function CreateSpaceForm({ onCreated }: { onCreated: (space: Space) => void }) {
       noValidate
     >
       <h2 id={ids.heading}>{t('page.spaces.create.title')}</h2>
-      <div className="field">
-        <label htmlFor={ids.name}>{t('page.spaces.name')}</label>
-        <input
-          id={ids.name}
-          required
-          maxLength={64}
-          value={name}
-          onChange={(event) => setName(event.target.value)}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor={ids.description}>{t('page.network.ui.descriptionOptional')}</label>
-        <input
-          id={ids.description}
-          maxLength={200}
-          value={description}
-          onChange={(event) => setDescription(event.target.value)}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor={ids.managers}>{t('page.spaces.create.managers')}</label>
-        <input
-          id={ids.managers}
-          spellCheck={false}
-          autoCapitalize="none"
-          value={managers}
-          aria-describedby={ids.help}
-          onChange={(event) => setManagers(event.target.value)}
-        />
-        <p id={ids.help} className="admin-hint">
-          {t('page.spaces.create.managersHelp')}
-        </p>
-      </div>
+      <TextField
+        label={t('page.spaces.name')}
+        id={ids.name}
+        required
+        maxLength={64}
+        value={name}
+        onChange={setName}
+      />
+      <TextField
+        label={t('page.network.ui.descriptionOptional')}
+        id={ids.description}
+        maxLength={200}
+        value={description}
+        onChange={setDescription}
+      />
+      <TextField
+        label={t('page.spaces.create.managers')}
+        id={ids.managers}
+        spellCheck={false}
+        autoCapitalize="none"
+        value={managers}
+        onChange={setManagers}
+        hint={t('page.spaces.create.managersHelp')}
+      />
       {missing && (
         <p className="notice notice-error" role="alert">
           {t('page.spaces.nameMissing')}

@@ -1,6 +1,7 @@
 import type { Marking, SpaceFile } from '@peerlink/sdk';
 import { type FormEvent, useCallback, useId, useRef, useState } from 'react';
 import { api, useApiQuery } from '../../api';
+import { TextField } from '../../components/Field';
 import { Loading } from '../../components/Loading';
 import { type MessageKey, useT } from '../../i18n';
 import {
@@ -162,7 +163,7 @@ function UploadForm({
   const [problem, setProblem] = useState<MessageKey | undefined>();
   const action = useAction();
   const input = useRef<HTMLInputElement>(null);
-  const ids = { heading: useId(), file: useId(), path: useId(), pathHelp: useId() };
+  const ids = { heading: useId(), file: useId(), path: useId() };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -219,21 +220,16 @@ function UploadForm({
           }}
         />
       </div>
-      <div className="field">
-        <label htmlFor={ids.path}>{t('page.data.files.upload.path')}</label>
-        <input
-          id={ids.path}
-          spellCheck={false}
-          autoCapitalize="none"
-          value={path}
-          placeholder="reports/2026/flight-plan.pdf"
-          aria-describedby={ids.pathHelp}
-          onChange={(event) => setPath(event.target.value)}
-        />
-        <p id={ids.pathHelp} className="admin-hint">
-          {t('page.data.files.upload.pathHelp')}
-        </p>
-      </div>
+      <TextField
+        label={t('page.data.files.upload.path')}
+        id={ids.path}
+        spellCheck={false}
+        autoCapitalize="none"
+        value={path}
+        placeholder="reports/2026/flight-plan.pdf"
+        onChange={setPath}
+        hint={t('page.data.files.upload.pathHelp')}
+      />
       <ClassificationSelect value={classification} onChange={setClassification} />
       <MarkingsPicker markings={markings} value={labels} onChange={setLabels} />
       {problem && (

@@ -2,6 +2,7 @@ import type { Marking } from '@peerlink/sdk';
 import { type FormEvent, useId, useState } from 'react';
 import { api } from '../../api';
 import { Dialog } from '../../components/Dialog';
+import { TextAreaField, TextField } from '../../components/Field';
 import { Loading } from '../../components/Loading';
 import { useT } from '../../i18n';
 import { useUser } from '../../session';
@@ -157,26 +158,22 @@ function CreateMarkingForm({ onCreated }: { onCreated: (marking: Marking) => voi
       noValidate
     >
       <h3 id={ids.heading}>{t('page.data.markings.create.title')}</h3>
-      <div className="field">
-        <label htmlFor={ids.name}>{t('page.data.markings.create.name')}</label>
-        <input
-          id={ids.name}
-          required
-          spellCheck={false}
-          autoCapitalize="none"
-          value={name}
-          placeholder="NOFORN"
-          onChange={(event) => setName(event.target.value)}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor={ids.description}>{t('page.network.ui.descriptionOptional')}</label>
-        <input
-          id={ids.description}
-          value={description}
-          onChange={(event) => setDescription(event.target.value)}
-        />
-      </div>
+      <TextField
+        label={t('page.data.markings.create.name')}
+        id={ids.name}
+        required
+        spellCheck={false}
+        autoCapitalize="none"
+        value={name}
+        placeholder="NOFORN"
+        onChange={setName}
+      />
+      <TextField
+        label={t('page.network.ui.descriptionOptional')}
+        id={ids.description}
+        value={description}
+        onChange={setDescription}
+      />
       {missing && (
         <p className="notice notice-error" role="alert">
           {t('page.data.markings.create.missing')}
@@ -204,7 +201,7 @@ function MembersDialog({
   const t = useT();
   const [members, setMembers] = useState(marking.members.join('\n'));
   const action = useAction();
-  const ids = { members: useId(), help: useId() };
+  const ids = { members: useId() };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -215,22 +212,17 @@ function MembersDialog({
   return (
     <Dialog title={t('page.data.markings.members.title', { name: marking.name })} onClose={onClose}>
       <form className="form" onSubmit={submit}>
-        <div className="field">
-          <label htmlFor={ids.members}>{t('page.data.markings.members')}</label>
-          <textarea
-            id={ids.members}
-            className="admin-textarea"
-            rows={5}
-            spellCheck={false}
-            autoCapitalize="none"
-            value={members}
-            aria-describedby={ids.help}
-            onChange={(event) => setMembers(event.target.value)}
-          />
-          <p id={ids.help} className="admin-hint">
-            {t('page.data.markings.members.help')}
-          </p>
-        </div>
+        <TextAreaField
+          label={t('page.data.markings.members')}
+          id={ids.members}
+          className="admin-textarea"
+          rows={5}
+          spellCheck={false}
+          autoCapitalize="none"
+          value={members}
+          onChange={setMembers}
+          hint={t('page.data.markings.members.help')}
+        />
         <ActionError action={action} />
         <div className="admin-buttons">
           <button type="submit" className="button button-primary" disabled={action.pending}>

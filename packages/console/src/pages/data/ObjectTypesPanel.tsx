@@ -1,6 +1,7 @@
 import type { ObjectTypeView } from '@peerlink/sdk';
 import { type FormEvent, useCallback, useId, useRef, useState } from 'react';
 import { api, useApiQuery } from '../../api';
+import { SelectField, TextField } from '../../components/Field';
 import { Loading } from '../../components/Loading';
 import { type MessageKey, useT } from '../../i18n';
 import { ActionError, ApiErrorNotice, ConfirmDialog, StatusMessage, Time, useAction } from '../network/ui';
@@ -136,7 +137,7 @@ function CreateTypeForm({
   const [primaryKey, setPrimaryKey] = useState('');
   const [problem, setProblem] = useState<MessageKey | undefined>();
   const action = useAction();
-  const ids = { heading: useId(), name: useId(), key: useId(), keyHelp: useId(), base: useId() };
+  const ids = { heading: useId(), name: useId(), key: useId(), base: useId() };
 
   const candidates = rows
     .filter((row) => row.name.trim() !== '' && (row.type === 'string' || row.type === 'integer'))
@@ -177,18 +178,16 @@ function CreateTypeForm({
     >
       <h3 id={ids.heading}>{t('page.data.types.create.title')}</h3>
       <p className="muted small">{t('page.data.types.create.intro')}</p>
-      <div className="field">
-        <label htmlFor={ids.name}>{t('page.data.types.create.name')}</label>
-        <input
-          id={ids.name}
-          required
-          spellCheck={false}
-          autoCapitalize="none"
-          value={name}
-          placeholder="Flight"
-          onChange={(event) => setName(event.target.value)}
-        />
-      </div>
+      <TextField
+        label={t('page.data.types.create.name')}
+        id={ids.name}
+        required
+        spellCheck={false}
+        autoCapitalize="none"
+        value={name}
+        placeholder="Flight"
+        onChange={setName}
+      />
       <fieldset className="admin-fieldset">
         <legend>{t('page.data.types.properties')}</legend>
         {rows.map((row, index) => {
@@ -207,20 +206,18 @@ function CreateTypeForm({
                   onChange={(event) => update(row.id, { name: event.target.value })}
                 />
               </div>
-              <div className="field">
-                <label htmlFor={typeId}>{t('page.data.types.create.propertyType', { n })}</label>
-                <select
-                  id={typeId}
-                  value={row.type}
-                  onChange={(event) => update(row.id, { type: event.target.value as PropertyType })}
-                >
-                  {PROPERTY_TYPES.map((type) => (
-                    <option key={type} value={type}>
-                      {t(PROPERTY_TYPE_LABEL[type])}
-                    </option>
-                  ))}
-                </select>
-              </div>
+              <SelectField
+                label={t('page.data.types.create.propertyType', { n })}
+                id={typeId}
+                value={row.type}
+                onChange={(value) => update(row.id, { type: value as PropertyType })}
+              >
+                {PROPERTY_TYPES.map((type) => (
+                  <option key={type} value={type}>
+                    {t(PROPERTY_TYPE_LABEL[type])}
+                  </option>
+                ))}
+              </SelectField>
               <button
                 type="button"
                 className="button admin-row-end"
@@ -245,26 +242,21 @@ function CreateTypeForm({
           </button>
         </div>
       </fieldset>
-      <div className="field">
-        <label htmlFor={ids.key}>{t('page.data.types.primaryKey')}</label>
-        <select
-          id={ids.key}
-          value={key}
-          aria-describedby={ids.keyHelp}
-          disabled={candidates.length === 0}
-          onChange={(event) => setPrimaryKey(event.target.value)}
-        >
-          {candidates.length === 0 && <option value="">{t('page.data.types.create.noKey')}</option>}
-          {candidates.map((candidate) => (
-            <option key={candidate} value={candidate}>
-              {candidate}
-            </option>
-          ))}
-        </select>
-        <p id={ids.keyHelp} className="admin-hint">
-          {t('page.data.types.create.keyHelp')}
-        </p>
-      </div>
+      <SelectField
+        label={t('page.data.types.primaryKey')}
+        id={ids.key}
+        value={key}
+        disabled={candidates.length === 0}
+        onChange={setPrimaryKey}
+        hint={t('page.data.types.create.keyHelp')}
+      >
+        {candidates.length === 0 && <option value="">{t('page.data.types.create.noKey')}</option>}
+        {candidates.map((candidate) => (
+          <option key={candidate} value={candidate}>
+            {candidate}
+          </option>
+        ))}
+      </SelectField>
       {problem && (
         <p className="notice notice-error" role="alert">
           {t(problem)}

@@ -1,5 +1,6 @@
 import type { Marking } from '@peerlink/sdk';
 import { useId } from 'react';
+import { SelectField } from '../../components/Field';
 import { useT } from '../../i18n';
 
 /** The classifications, lowest first (the API's own words, shown as they are in both languages). */
@@ -15,26 +16,20 @@ export function ClassificationSelect({
 }) {
   const t = useT();
   const id = useId();
-  const helpId = useId();
   return (
-    <div className="field">
-      <label htmlFor={id}>{t('page.data.classification')}</label>
-      <select
-        id={id}
-        value={value}
-        aria-describedby={helpId}
-        onChange={(event) => onChange(event.target.value as ClassificationValue)}
-      >
-        {CLASSIFICATIONS.map((c) => (
-          <option key={c} value={c}>
-            {c}
-          </option>
-        ))}
-      </select>
-      <p id={helpId} className="admin-hint">
-        {t('page.data.classificationHelp')}
-      </p>
-    </div>
+    <SelectField
+      label={t('page.data.classification')}
+      id={id}
+      value={value}
+      onChange={(value) => onChange(value as ClassificationValue)}
+      hint={t('page.data.classificationHelp')}
+    >
+      {CLASSIFICATIONS.map((c) => (
+        <option key={c} value={c}>
+          {c}
+        </option>
+      ))}
+    </SelectField>
   );
 }
 

@@ -1,6 +1,7 @@
 import { useId } from 'react';
 import type { api, Query } from '../../api';
 import { CopyButton } from '../../components/CopyButton';
+import { TextAreaField } from '../../components/Field';
 import { useT } from '../../i18n';
 import { Link } from '../../router';
 import { ApiErrorNotice } from './ui';
@@ -35,17 +36,15 @@ export function IdentityCard({ identity }: { identity: Query<Identity> }) {
             <dt>{t('page.network.identity.address')}</dt>
             <dd>{identity.data.address ?? t('page.network.identity.noAddress')}</dd>
           </dl>
-          <div className="field">
-            <label htmlFor={cardId}>{t('page.network.identity.card')}</label>
-            <textarea
-              id={cardId}
-              className="admin-code"
-              readOnly
-              rows={3}
-              value={identity.data.identityCard}
-              onFocus={(event) => event.currentTarget.select()}
-            />
-          </div>
+          <TextAreaField
+            label={t('page.network.identity.card')}
+            id={cardId}
+            className="admin-code"
+            readOnly
+            rows={3}
+            value={identity.data.identityCard}
+            onFocus={(event) => event.currentTarget.select()}
+          />
           <div className="admin-buttons">
             <CopyButton text={identity.data.identityCard} label={t('page.network.identity.copy')} />
           </div>

@@ -3,6 +3,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { api, type Query } from '../../api';
 import { CopyButton } from '../../components/CopyButton';
 import { EmptyState } from '../../components/EmptyState';
+import { SelectField, TextAreaField, TextField } from '../../components/Field';
 import { type MessageKey, useT } from '../../i18n';
 import { ActionError, ApiErrorNotice, ConfirmDialog, StatusMessage, Time, useAction } from './ui';
 
@@ -218,7 +219,6 @@ function GenerateInviteForm({ onGenerated }: { onGenerated: (invite: ShownInvite
   const action = useAction();
   const headingId = useId();
   const directionId = useId();
-  const helpId = useId();
   const daysId = useId();
 
   const submit = async (event: FormEvent) => {
@@ -238,37 +238,30 @@ function GenerateInviteForm({ onGenerated }: { onGenerated: (invite: ShownInvite
     <form className="form admin-card" aria-labelledby={headingId} onSubmit={submit}>
       <h3 id={headingId}>{t('page.network.mpx.generate.title')}</h3>
       <p className="muted small">{t('page.network.mpx.generate.intro')}</p>
-      <div className="field">
-        <label htmlFor={directionId}>{t('page.network.mpx.direction')}</label>
-        <select
-          id={directionId}
-          value={direction}
-          aria-describedby={helpId}
-          onChange={(event) => setDirection(event.target.value as MpxDirection)}
-        >
-          {DIRECTIONS.map((d) => (
-            <option key={d.value} value={d.value}>
-              {t(d.label)}
-            </option>
-          ))}
-        </select>
-        <p id={helpId} className="admin-hint">
-          {t(help)}
-        </p>
-      </div>
-      <div className="field">
-        <label htmlFor={daysId}>{t('page.network.mpx.generate.days')}</label>
-        <input
-          id={daysId}
-          type="number"
-          min={1}
-          max={30}
-          step={1}
-          inputMode="numeric"
-          value={days}
-          onChange={(event) => setDays(event.target.value)}
-        />
-      </div>
+      <SelectField
+        label={t('page.network.mpx.direction')}
+        id={directionId}
+        value={direction}
+        onChange={(value) => setDirection(value as MpxDirection)}
+        hint={t(help)}
+      >
+        {DIRECTIONS.map((d) => (
+          <option key={d.value} value={d.value}>
+            {t(d.label)}
+          </option>
+        ))}
+      </SelectField>
+      <TextField
+        label={t('page.network.mpx.generate.days')}
+        id={daysId}
+        type="number"
+        min={1}
+        max={30}
+        step={1}
+        inputMode="numeric"
+        value={days}
+        onChange={setDays}
+      />
       <ActionError action={action} />
       <div className="admin-buttons">
         <button type="submit" className="button button-primary" disabled={action.pending}>
@@ -290,17 +283,15 @@ function ShownInviteCode({ invite, onHide }: { invite: ShownInvite; onHide: () =
         {t('page.network.mpx.code.summary', { direction: t(DIRECTION_LABEL[invite.direction]) })}{' '}
         <Time value={invite.expiresAt} />
       </p>
-      <div className="field">
-        <label htmlFor={codeId}>{t('page.network.mpx.code.label')}</label>
-        <textarea
-          id={codeId}
-          className="admin-code"
-          readOnly
-          rows={4}
-          value={invite.code}
-          onFocus={(event) => event.currentTarget.select()}
-        />
-      </div>
+      <TextAreaField
+        label={t('page.network.mpx.code.label')}
+        id={codeId}
+        className="admin-code"
+        readOnly
+        rows={4}
+        value={invite.code}
+        onFocus={(event) => event.currentTarget.select()}
+      />
       <p className="admin-hint">{t('page.network.mpx.code.next')}</p>
       <div className="admin-buttons">
         <CopyButton text={invite.code} label={t('action.copyInviteCode')} />
@@ -329,7 +320,6 @@ function EnterInviteForm({
   const codeId = useId();
   const nameId = useId();
   const inviteIdId = useId();
-  const inviteHelpId = useId();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -359,50 +349,41 @@ function EnterInviteForm({
     <form className="form admin-card" aria-labelledby={headingId} onSubmit={submit} noValidate>
       <h3 id={headingId}>{t('page.network.mpx.enter.title')}</h3>
       <p className="muted small">{t('page.network.mpx.enter.intro')}</p>
-      <div className="field">
-        <label htmlFor={codeId}>{t('page.network.mpx.enter.code')}</label>
-        <textarea
-          id={codeId}
-          className="admin-code"
-          rows={3}
-          required
-          spellCheck={false}
-          autoCapitalize="none"
-          value={code}
-          onChange={(event) => setCode(event.target.value)}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor={nameId}>{t('page.network.mpx.enter.name')}</label>
-        <input
-          id={nameId}
-          required
-          maxLength={200}
-          value={name}
-          placeholder={t('page.network.mpx.enter.namePlaceholder')}
-          onChange={(event) => setName(event.target.value)}
-        />
-      </div>
+      <TextAreaField
+        label={t('page.network.mpx.enter.code')}
+        id={codeId}
+        className="admin-code"
+        rows={3}
+        required
+        spellCheck={false}
+        autoCapitalize="none"
+        value={code}
+        onChange={setCode}
+      />
+      <TextField
+        label={t('page.network.mpx.enter.name')}
+        id={nameId}
+        required
+        maxLength={200}
+        value={name}
+        placeholder={t('page.network.mpx.enter.namePlaceholder')}
+        onChange={setName}
+      />
       {openInvites.length > 1 && (
-        <div className="field">
-          <label htmlFor={inviteIdId}>{t('page.network.mpx.enter.invite')}</label>
-          <select
-            id={inviteIdId}
-            value={inviteId}
-            aria-describedby={inviteHelpId}
-            onChange={(event) => setInviteId(event.target.value)}
-          >
-            <option value="">{t('page.network.mpx.enter.inviteAuto')}</option>
-            {openInvites.map((invite) => (
-              <option key={invite.inviteId} value={invite.inviteId}>
-                {invite.inviteId} ({t(DIRECTION_LABEL[invite.direction])})
-              </option>
-            ))}
-          </select>
-          <p id={inviteHelpId} className="admin-hint">
-            {t('page.network.mpx.enter.inviteHelp')}
-          </p>
-        </div>
+        <SelectField
+          label={t('page.network.mpx.enter.invite')}
+          id={inviteIdId}
+          value={inviteId}
+          onChange={setInviteId}
+          hint={t('page.network.mpx.enter.inviteHelp')}
+        >
+          <option value="">{t('page.network.mpx.enter.inviteAuto')}</option>
+          {openInvites.map((invite) => (
+            <option key={invite.inviteId} value={invite.inviteId}>
+              {invite.inviteId} ({t(DIRECTION_LABEL[invite.direction])})
+            </option>
+          ))}
+        </SelectField>
       )}
       {missing && (
         <p className="notice notice-error" role="alert">

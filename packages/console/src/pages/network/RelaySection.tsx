@@ -1,6 +1,7 @@
 import type { RelayChannel } from '@peerlink/sdk';
 import { type FormEvent, useId, useState } from 'react';
 import { api, type Query } from '../../api';
+import { SelectField, TextAreaField, TextField } from '../../components/Field';
 import { type MessageKey, useT } from '../../i18n';
 import { ActionError, ApiErrorNotice, ConfirmDialog, StatusMessage, Time, useAction } from './ui';
 
@@ -139,8 +140,6 @@ function CreateChannelForm({ onCreated }: { onCreated: (channel: RelayChannel) =
   const [missing, setMissing] = useState(false);
   const action = useAction();
   const ids = { heading: useId(), name: useId(), card: useId(), direction: useId(), path: useId() };
-  const directionHelpId = useId();
-  const pathHelpId = useId();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -170,64 +169,50 @@ function CreateChannelForm({ onCreated }: { onCreated: (channel: RelayChannel) =
     <form className="form admin-card" aria-labelledby={ids.heading} onSubmit={submit} noValidate>
       <h3 id={ids.heading}>{t('page.network.relay.create.title')}</h3>
       <p className="muted small">{t('page.network.relay.create.intro')}</p>
-      <div className="field">
-        <label htmlFor={ids.name}>{t('page.network.relay.create.name')}</label>
-        <input
-          id={ids.name}
-          required
-          value={name}
-          placeholder={t('page.network.relay.create.namePlaceholder')}
-          onChange={(event) => setName(event.target.value)}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor={ids.card}>{t('page.network.relay.create.card')}</label>
-        <textarea
-          id={ids.card}
-          className="admin-code"
-          rows={3}
-          required
-          spellCheck={false}
-          autoCapitalize="none"
-          value={card}
-          onChange={(event) => setCard(event.target.value)}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor={ids.direction}>{t('page.network.relay.create.direction')}</label>
-        <select
-          id={ids.direction}
-          value={direction}
-          aria-describedby={directionHelpId}
-          onChange={(event) => setDirection(event.target.value as RelayChannel['direction'])}
-        >
-          <option value="export">{t('page.network.relay.direction.export')}</option>
-          <option value="import">{t('page.network.relay.direction.import')}</option>
-        </select>
-        <p id={directionHelpId} className="admin-hint">
-          {t(
-            direction === 'export'
-              ? 'page.network.relay.direction.export.help'
-              : 'page.network.relay.direction.import.help',
-          )}
-        </p>
-      </div>
-      <div className="field">
-        <label htmlFor={ids.path}>{t('page.network.relay.create.path')}</label>
-        <input
-          id={ids.path}
-          required
-          spellCheck={false}
-          autoCapitalize="none"
-          value={path}
-          placeholder="/srv/cds/to-bravo"
-          aria-describedby={pathHelpId}
-          onChange={(event) => setPath(event.target.value)}
-        />
-        <p id={pathHelpId} className="admin-hint">
-          {t('page.network.relay.create.pathHelp')}
-        </p>
-      </div>
+      <TextField
+        label={t('page.network.relay.create.name')}
+        id={ids.name}
+        required
+        value={name}
+        placeholder={t('page.network.relay.create.namePlaceholder')}
+        onChange={setName}
+      />
+      <TextAreaField
+        label={t('page.network.relay.create.card')}
+        id={ids.card}
+        className="admin-code"
+        rows={3}
+        required
+        spellCheck={false}
+        autoCapitalize="none"
+        value={card}
+        onChange={setCard}
+      />
+      <SelectField
+        label={t('page.network.relay.create.direction')}
+        id={ids.direction}
+        value={direction}
+        onChange={(value) => setDirection(value as RelayChannel['direction'])}
+        hint={t(
+          direction === 'export'
+            ? 'page.network.relay.direction.export.help'
+            : 'page.network.relay.direction.import.help',
+        )}
+      >
+        <option value="export">{t('page.network.relay.direction.export')}</option>
+        <option value="import">{t('page.network.relay.direction.import')}</option>
+      </SelectField>
+      <TextField
+        label={t('page.network.relay.create.path')}
+        id={ids.path}
+        required
+        spellCheck={false}
+        autoCapitalize="none"
+        value={path}
+        placeholder="/srv/cds/to-bravo"
+        onChange={setPath}
+        hint={t('page.network.relay.create.pathHelp')}
+      />
       {missing && (
         <p className="notice notice-error" role="alert">
           {t('page.network.relay.create.missing')}

@@ -1,6 +1,7 @@
 import type { EgressRule, IngressRule } from '@peerlink/sdk';
 import { type FormEvent, useId, useState } from 'react';
 import { api, type Query } from '../../api';
+import { SelectField, TextField } from '../../components/Field';
 import { type MessageKey, useT } from '../../i18n';
 import { ActionError, ApiErrorNotice, ConfirmDialog, StatusMessage, Time, useAction } from '../network/ui';
 
@@ -225,23 +226,21 @@ function AddRuleForm({ kind, onAdded }: { kind: RuleKind; onAdded: (rule: AnyRul
     <form className="form admin-card" aria-labelledby={headingId} onSubmit={submit} noValidate>
       <h3 id={headingId}>{t(text.formTitle)}</h3>
       <div className="admin-row">
-        <div className="field">
-          <label htmlFor={selectorId}>{t('page.policies.matchBy')}</label>
-          <select
-            id={selectorId}
-            value={selector}
-            onChange={(event) => {
-              setSelector(event.target.value as Selector);
-              setMissing(false);
-            }}
-          >
-            {SELECTORS[kind].map((option) => (
-              <option key={option} value={option}>
-                {t(SELECTOR_LABEL[option])}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          label={t('page.policies.matchBy')}
+          id={selectorId}
+          value={selector}
+          onChange={(value) => {
+            setSelector(value as Selector);
+            setMissing(false);
+          }}
+        >
+          {SELECTORS[kind].map((option) => (
+            <option key={option} value={option}>
+              {t(SELECTOR_LABEL[option])}
+            </option>
+          ))}
+        </SelectField>
         <div className="field admin-grow">
           <label htmlFor={valueId}>{t(SELECTOR_LABEL[selector])}</label>
           <input
@@ -259,15 +258,13 @@ function AddRuleForm({ kind, onAdded }: { kind: RuleKind; onAdded: (rule: AnyRul
       <p id={helpId} className="admin-hint">
         {t(SELECTOR_HELP[selector])}
       </p>
-      <div className="field">
-        <label htmlFor={descriptionId}>{t('page.network.ui.descriptionOptional')}</label>
-        <input
-          id={descriptionId}
-          maxLength={200}
-          value={description}
-          onChange={(event) => setDescription(event.target.value)}
-        />
-      </div>
+      <TextField
+        label={t('page.network.ui.descriptionOptional')}
+        id={descriptionId}
+        maxLength={200}
+        value={description}
+        onChange={setDescription}
+      />
       {missing && (
         <p className="notice notice-error" role="alert">
           {t('page.policies.missingValue', { what: t(SELECTOR_LABEL[selector]) })}

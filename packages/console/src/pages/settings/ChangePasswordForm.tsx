@@ -1,5 +1,6 @@
 import { type FormEvent, useId, useState } from 'react';
 import { api } from '../../api';
+import { TextField } from '../../components/Field';
 import { type MessageKey, useT } from '../../i18n';
 import { ActionError, useAction } from '../network/ui';
 
@@ -14,7 +15,7 @@ export function ChangePasswordForm({ userId, onChanged }: { userId: string; onCh
   const [repeat, setRepeat] = useState('');
   const [problem, setProblem] = useState<MessageKey | undefined>();
   const action = useAction();
-  const ids = { heading: useId(), current: useId(), next: useId(), repeat: useId(), help: useId() };
+  const ids = { heading: useId(), current: useId(), next: useId(), repeat: useId() };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -40,44 +41,35 @@ export function ChangePasswordForm({ userId, onChanged }: { userId: string; onCh
     <form className="form admin-card" aria-labelledby={ids.heading} onSubmit={submit} noValidate>
       <h3 id={ids.heading}>{t('page.settings.password.title')}</h3>
       <p className="muted small">{t('page.settings.password.intro')}</p>
-      <div className="field">
-        <label htmlFor={ids.current}>{t('page.settings.password.current')}</label>
-        <input
-          id={ids.current}
-          type="password"
-          autoComplete="current-password"
-          required
-          value={currentPassword}
-          onChange={(event) => setCurrentPassword(event.target.value)}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor={ids.next}>{t('page.settings.password.new')}</label>
-        <input
-          id={ids.next}
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={MIN_PASSWORD}
-          value={password}
-          aria-describedby={ids.help}
-          onChange={(event) => setPassword(event.target.value)}
-        />
-        <p id={ids.help} className="admin-hint">
-          {t('page.settings.password.help', { min: MIN_PASSWORD })}
-        </p>
-      </div>
-      <div className="field">
-        <label htmlFor={ids.repeat}>{t('page.settings.password.repeat')}</label>
-        <input
-          id={ids.repeat}
-          type="password"
-          autoComplete="new-password"
-          required
-          value={repeat}
-          onChange={(event) => setRepeat(event.target.value)}
-        />
-      </div>
+      <TextField
+        label={t('page.settings.password.current')}
+        id={ids.current}
+        type="password"
+        autoComplete="current-password"
+        required
+        value={currentPassword}
+        onChange={setCurrentPassword}
+      />
+      <TextField
+        label={t('page.settings.password.new')}
+        id={ids.next}
+        type="password"
+        autoComplete="new-password"
+        required
+        minLength={MIN_PASSWORD}
+        value={password}
+        onChange={setPassword}
+        hint={t('page.settings.password.help', { min: MIN_PASSWORD })}
+      />
+      <TextField
+        label={t('page.settings.password.repeat')}
+        id={ids.repeat}
+        type="password"
+        autoComplete="new-password"
+        required
+        value={repeat}
+        onChange={setRepeat}
+      />
       {problem && (
         <p className="notice notice-error" role="alert">
           {t(problem, { min: MIN_PASSWORD })}

@@ -1,6 +1,7 @@
 import type { EnrollmentInfo } from '@peerlink/sdk';
 import { type FormEvent, useId, useState } from 'react';
 import { api } from '../../api';
+import { TextField } from '../../components/Field';
 import { useT } from '../../i18n';
 import { ActionError, useAction } from '../network/ui';
 
@@ -16,7 +17,7 @@ export function PlatformTitleForm({
   const [title, setTitle] = useState(current ?? '');
   const [missing, setMissing] = useState(false);
   const action = useAction();
-  const ids = { heading: useId(), title: useId(), help: useId() };
+  const ids = { heading: useId(), title: useId() };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -35,21 +36,16 @@ export function PlatformTitleForm({
   return (
     <form className="form admin-card" aria-labelledby={ids.heading} onSubmit={submit} noValidate>
       <h3 id={ids.heading}>{t('page.settings.title.form')}</h3>
-      <div className="field">
-        <label htmlFor={ids.title}>{t('term.platformTitle')}</label>
-        <input
-          id={ids.title}
-          required
-          maxLength={200}
-          value={title}
-          placeholder={t('page.settings.title.placeholder')}
-          aria-describedby={ids.help}
-          onChange={(event) => setTitle(event.target.value)}
-        />
-        <p id={ids.help} className="admin-hint">
-          {t('page.settings.title.help')}
-        </p>
-      </div>
+      <TextField
+        label={t('term.platformTitle')}
+        id={ids.title}
+        required
+        maxLength={200}
+        value={title}
+        placeholder={t('page.settings.title.placeholder')}
+        onChange={setTitle}
+        hint={t('page.settings.title.help')}
+      />
       {missing && (
         <p className="notice notice-error" role="alert">
           {t('page.settings.title.missing')}

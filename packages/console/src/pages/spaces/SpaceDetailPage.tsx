@@ -2,6 +2,7 @@ import type { Space } from '@peerlink/sdk';
 import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
 import { api, useApiQuery } from '../../api';
 import { CopyButton } from '../../components/CopyButton';
+import { TextField } from '../../components/Field';
 import { Loading } from '../../components/Loading';
 import { Page } from '../../components/Page';
 import { useT } from '../../i18n';
@@ -130,25 +131,21 @@ function EditSpaceForm({ space, onSaved }: { space: Space; onSaved: (space: Spac
   return (
     <form className="form admin-card admin-section" aria-labelledby={ids.heading} onSubmit={submit}>
       <h2 id={ids.heading}>{t('page.spaces.edit.title')}</h2>
-      <div className="field">
-        <label htmlFor={ids.name}>{t('page.spaces.name')}</label>
-        <input
-          id={ids.name}
-          required
-          maxLength={64}
-          value={name}
-          onChange={(event) => setName(event.target.value)}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor={ids.description}>{t('page.network.ui.description')}</label>
-        <input
-          id={ids.description}
-          maxLength={200}
-          value={description}
-          onChange={(event) => setDescription(event.target.value)}
-        />
-      </div>
+      <TextField
+        label={t('page.spaces.name')}
+        id={ids.name}
+        required
+        maxLength={64}
+        value={name}
+        onChange={setName}
+      />
+      <TextField
+        label={t('page.network.ui.description')}
+        id={ids.description}
+        maxLength={200}
+        value={description}
+        onChange={setDescription}
+      />
       <ActionError action={action} />
       <div className="admin-buttons">
         <button type="submit" className="button button-primary" disabled={action.pending}>
@@ -175,7 +172,7 @@ function Managers({
   const [removingSelf, setRemovingSelf] = useState(false);
   const add = useAction();
   const remove = useAction();
-  const ids = { heading: useId(), formHeading: useId(), principal: useId(), help: useId() };
+  const ids = { heading: useId(), formHeading: useId(), principal: useId() };
 
   const addManager = async (id: string) => {
     const updated = await add.run(() => api.peerlink.addSpaceManager(space.spaceId, id));
@@ -231,22 +228,17 @@ function Managers({
 
       <form className="form admin-card" aria-labelledby={ids.formHeading} onSubmit={submit} noValidate>
         <h3 id={ids.formHeading}>{t('page.spaces.managers.addTitle')}</h3>
-        <div className="field">
-          <label htmlFor={ids.principal}>{t('page.spaces.managers.principal')}</label>
-          <input
-            id={ids.principal}
-            required
-            spellCheck={false}
-            autoCapitalize="none"
-            value={principal}
-            placeholder="usr-…"
-            aria-describedby={ids.help}
-            onChange={(event) => setPrincipal(event.target.value)}
-          />
-          <p id={ids.help} className="admin-hint">
-            {t('page.spaces.managers.principalHelp')}
-          </p>
-        </div>
+        <TextField
+          label={t('page.spaces.managers.principal')}
+          id={ids.principal}
+          required
+          spellCheck={false}
+          autoCapitalize="none"
+          value={principal}
+          placeholder="usr-…"
+          onChange={setPrincipal}
+          hint={t('page.spaces.managers.principalHelp')}
+        />
         {missing && (
           <p className="notice notice-error" role="alert">
             {t('page.spaces.managers.missing')}
