@@ -100,15 +100,11 @@ export function createApplication(deps: {
     outbox,
     audit,
   );
-  const receiver = new Receiver(
-    deps.db,
-    deps.clock,
-    async () => (await enrollment.get()).id,
-    (db, id) => network.knownKey(db, id),
-  );
+  // The enrollment id never changes: read once (with the signing key), not per message or write.
+  const selfId = async () => (await enrollment.signingKey()).enrollmentId;
+  const receiver = new Receiver(deps.db, deps.clock, selfId, (db, id) => network.knownKey(db, id));
   receiver.on('mpx.entered', (tx, from, body) => network.onMpxEntered(tx, from, body));
   peerings.registerHandlers(receiver);
-  const selfId = async () => (await enrollment.get()).id;
   const log = deps.log ?? pino({ level: 'silent' });
   const spaceData = new SpaceDataService(deps.db, deps.clock, ids, selfId, spaces, audit);
   const replication = new ReplicationService(deps.db, deps.clock, ids, outbox, peerings, spaces, audit, log);
