@@ -53,6 +53,9 @@ function following({ conn, other, events }: Detail): boolean {
 const otherRole = (role: PeerConnRole): PeerConnRole => (role === 'initiator' ? 'acceptor' : 'initiator');
 
 /** One peer connection, as one of its ends sees it: both ends, billing, DNS, actions, history. */
+/** A DNS sync that is open, or on its way to closed: the button offers to close it. */
+const dnsIsOpen = (status: string) => status === 'open' || status === 'closing';
+
 export function PeerConnDetailPage() {
   const t = useT();
   const { peerConnId = '' } = useParams();
@@ -414,39 +417,25 @@ function Actions({ conn, onChanged }: { conn: PeerConn; onChanged: () => void })
           <p>
             <DnsBadge status={conn.dnsStatus} />
           </p>
-          {conn.dnsStatus === 'open' || conn.dnsStatus === 'closing' ? (
-            <button
-              type="button"
-              className="button"
-              disabled={busy || !may.dns}
-              aria-describedby={`${id}-dns-hint`}
-              onClick={() =>
-                run(
-                  'dns',
-                  () => clients.peerConn.closeSyncDns(peerConnId, conn.role),
-                  t('page.vpc.done.dnsClose'),
-                )
-              }
-            >
-              {t('page.vpc.action.closeDns')}
-            </button>
-          ) : (
-            <button
-              type="button"
-              className="button"
-              disabled={busy || !may.dns}
-              aria-describedby={`${id}-dns-hint`}
-              onClick={() =>
-                run(
-                  'dns',
-                  () => clients.peerConn.openSyncDns(peerConnId, conn.role),
-                  t('page.vpc.done.dnsOpen'),
-                )
-              }
-            >
-              {t('page.vpc.action.openDns')}
-            </button>
-          )}
+          {/* One button: it closes a sync that is open (or closing), and opens one otherwise. */}
+          <button
+            type="button"
+            className="button"
+            disabled={busy || !may.dns}
+            aria-describedby={`${id}-dns-hint`}
+            onClick={() =>
+              run(
+                'dns',
+                () =>
+                  dnsIsOpen(conn.dnsStatus)
+                    ? clients.peerConn.closeSyncDns(peerConnId, conn.role)
+                    : clients.peerConn.openSyncDns(peerConnId, conn.role),
+                t(dnsIsOpen(conn.dnsStatus) ? 'page.vpc.done.dnsClose' : 'page.vpc.done.dnsOpen'),
+              )
+            }
+          >
+            {t(dnsIsOpen(conn.dnsStatus) ? 'page.vpc.action.closeDns' : 'page.vpc.action.openDns')}
+          </button>
         </div>
       )}
 
