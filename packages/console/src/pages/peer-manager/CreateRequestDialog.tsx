@@ -3,9 +3,8 @@ import { type FormEvent, useEffect, useId, useState } from 'react';
 import { api } from '../../api';
 import { Dialog } from '../../components/Dialog';
 import { useT } from '../../i18n';
-import { DirectionSelect, InviteCodeField } from './fields';
+import { DirectionSelect, FormFooter, InviteCodeField } from './fields';
 import { DATA_TYPES, type DataType, type DirectionChoice, useFormat } from './format';
-import { PeerErrorNotice } from './PeerErrorNotice';
 
 /** A deployment this one has a network connection with: a likely remote for a request. */
 interface KnownRemote {
@@ -239,21 +238,15 @@ export function CreateRequestDialog({
           />
         </div>
 
-        {problem && (
-          <p className="notice notice-error" role="alert">
-            {problem}
-          </p>
-        )}
-        {error !== undefined && <PeerErrorNotice error={error} reveal />}
-
-        <div className="pm-dialog-actions">
-          <button type="button" className="button" onClick={onClose}>
-            {t('page.peerManager.dialog.cancel')}
-          </button>
-          <button type="submit" className="button button-primary" disabled={pending}>
-            {pending ? t('page.peerManager.create.submitting') : t('page.peerManager.create.submit')}
-          </button>
-        </div>
+        <FormFooter
+          problem={problem}
+          error={error}
+          pending={pending}
+          submitLabel={
+            pending ? t('page.peerManager.create.submitting') : t('page.peerManager.create.submit')
+          }
+          onCancel={onClose}
+        />
       </form>
     </Dialog>
   );

@@ -3,7 +3,7 @@ import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { api } from '../../api';
 import { Dialog } from '../../components/Dialog';
 import { useT } from '../../i18n';
-import { SecurityFields } from './fields';
+import { FormFooter, SecurityFields } from './fields';
 import { StatusBadge, TRANSPORT_LABEL, useFormat } from './format';
 import { PeerErrorNotice } from './PeerErrorNotice';
 
@@ -235,21 +235,13 @@ export function EnterInviteCodeDialog({
             markingSuggestions={markings}
           />
 
-          {problem && (
-            <p className="notice notice-error" role="alert">
-              {problem}
-            </p>
-          )}
-          {approveError !== undefined && <PeerErrorNotice error={approveError} reveal />}
-
-          <div className="pm-dialog-actions">
-            <button type="button" className="button" onClick={onClose}>
-              {t('page.peerManager.dialog.cancel')}
-            </button>
-            <button type="submit" className="button button-primary" disabled={approving}>
-              {approving ? t('page.peerManager.enter.approving') : t('action.approveRequest')}
-            </button>
-          </div>
+          <FormFooter
+            problem={problem}
+            error={approveError}
+            pending={approving}
+            submitLabel={approving ? t('page.peerManager.enter.approving') : t('action.approveRequest')}
+            onCancel={onClose}
+          />
         </form>
       )}
     </Dialog>

@@ -3,9 +3,8 @@ import { type FormEvent, useState } from 'react';
 import { api } from '../../api';
 import { Dialog } from '../../components/Dialog';
 import { useT } from '../../i18n';
-import { DirectionSelect, SecurityFields } from './fields';
+import { DirectionSelect, FormFooter, SecurityFields } from './fields';
 import { DATA_TYPES, type DataType, type DirectionChoice, remoteName } from './format';
-import { PeerErrorNotice } from './PeerErrorNotice';
 
 const sameMarkings = (a: string[], b: string[]) => [...a].sort().join('\n') === [...b].sort().join('\n');
 
@@ -94,20 +93,13 @@ export function SetSecurityDialog({
             ))}
           </div>
         </fieldset>
-        {problem && (
-          <p className="notice notice-error" role="alert">
-            {problem}
-          </p>
-        )}
-        {error !== undefined && <PeerErrorNotice error={error} reveal />}
-        <div className="pm-dialog-actions">
-          <button type="button" className="button" onClick={onClose}>
-            {t('page.peerManager.dialog.cancel')}
-          </button>
-          <button type="submit" className="button button-primary" disabled={pending}>
-            {t('page.peerManager.setSecurity.submit')}
-          </button>
-        </div>
+        <FormFooter
+          problem={problem}
+          error={error}
+          pending={pending}
+          submitLabel={t('page.peerManager.setSecurity.submit')}
+          onCancel={onClose}
+        />
       </form>
     </Dialog>
   );

@@ -1,5 +1,5 @@
 import type { ConnectionSecurity } from '@peerlink/sdk';
-import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
+import { type KeyboardEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { copyText } from '../../components/CopyButton';
 import { useT } from '../../i18n';
 import {
@@ -11,6 +11,7 @@ import {
   type DirectionChoice,
   MARKING_PATTERN,
 } from './format';
+import { PeerErrorNotice } from './PeerErrorNotice';
 
 /** A data type's direction: none, export, import or both; labelled "Objects" or "Files". */
 export function DirectionSelect({
@@ -229,5 +230,43 @@ export function InviteCodeField({
         </span>
       </div>
     </div>
+  );
+}
+
+/**
+ * The end of every Peer Manager form dialog: what the form itself found wrong (`problem`), the
+ * API's refusal (`error`), then Cancel and the submit button (disabled while `pending`).
+ */
+export function FormFooter({
+  problem,
+  error,
+  pending,
+  submitLabel,
+  onCancel,
+}: {
+  problem: ReactNode;
+  error: unknown;
+  pending: boolean;
+  submitLabel: string;
+  onCancel: () => void;
+}) {
+  const t = useT();
+  return (
+    <>
+      {problem && (
+        <p className="notice notice-error" role="alert">
+          {problem}
+        </p>
+      )}
+      {error !== undefined && <PeerErrorNotice error={error} reveal />}
+      <div className="pm-dialog-actions">
+        <button type="button" className="button" onClick={onCancel}>
+          {t('page.peerManager.dialog.cancel')}
+        </button>
+        <button type="submit" className="button button-primary" disabled={pending}>
+          {submitLabel}
+        </button>
+      </div>
+    </>
   );
 }
