@@ -1,3 +1,4 @@
+import { PeerlinkApiError, PeerlinkClient } from '@peerlink/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { THROTTLE_RULES } from '../../../app/login-throttle.js';
 import { HASHING_CONCURRENCY, passwordHashing } from '../../../app/passwords.js';
@@ -83,6 +84,21 @@ describe('login throttling', () => {
     expect((await login('carol', password)).status).toBe(201);
     // The success cleared this address's state: a mistyped password is a plain 401 again.
     expect((await login('carol', 'wrong password!!')).status).toBe(401);
+  });
+
+  it('reaches SDK callers as a PeerlinkApiError with retryAfterSeconds, after one attempt', async () => {
+    await newUser('erin');
+    const client = new PeerlinkClient({ endpoint: t.endpoint() });
+    const hashedBefore = passwordHashing.started;
+    const errors: unknown[] = [];
+    for (let i = 0; i < THROTTLE_RULES.pair.freeFailures + 2; i++)
+      errors.push(await client.login('erin', 'wrong password!!').catch((e: unknown) => e));
+    const last = errors.at(-1) as PeerlinkApiError;
+    expect(last).toBeInstanceOf(PeerlinkApiError);
+    expect([last.statusCode, last.reason, last.retryAfterSeconds]).toEqual([429, 'LoginThrottled', 1]);
+    // One request per call: the SDK repeated none of them (each would have been hashed or refused).
+    expect(passwordHashing.started - hashedBefore).toBe(THROTTLE_RULES.pair.freeFailures + 1);
+    authClock.advance(1000);
   });
 
   it('caps the wait a guesser elsewhere imposes on the real user, and keeps the guesser waiting longer', async () => {
