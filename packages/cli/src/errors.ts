@@ -11,6 +11,9 @@ export const EXIT_USAGE = 2;
 
 /** What to do about common refusals, in a sentence. */
 const HINTS: Record<string, string> = {
+  LoginThrottled:
+    'too many failed logins for this user or from this machine; wait as long as the server says, then try again',
+  HashingBusy: 'the server is busy checking other passwords; try again in a moment',
   InvalidAccessKeyId: 'check --ak, PEERLINK_AK or your profile (peerlink configure)',
   SignatureDoesNotMatch: 'check the secret key (--sk, PEERLINK_SK or your profile)',
   RequestExpired: "check this machine's clock",
@@ -49,6 +52,10 @@ export function reportError(error: unknown, write: (line: string) => void): numb
     write(`peerlink: ${error.code}${error.reason ? ` (${error.reason})` : ''}: ${error.message}`);
     const hint = HINTS[error.reason ?? ''] ?? HINTS[error.code];
     if (hint) write(`  hint: ${hint}`);
+    if (error.retryAfterSeconds !== undefined)
+      write(
+        `  retry after ${error.retryAfterSeconds} s (the server refuses earlier attempts without checking them)`,
+      );
     write(`  status ${error.statusCode}, request id ${error.requestId}`);
     return EXIT_API_ERROR;
   }

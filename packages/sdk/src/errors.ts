@@ -11,6 +11,8 @@ export class BceServiceError extends Error {
     readonly requestId: string,
     /** Peerlink's specific reason within the code family, when the server gives one. */
     readonly reason?: string,
+    /** Seconds the server asked to wait before trying again (`Retry-After` of a 429 or 503). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -25,6 +27,11 @@ export class PeerlinkApiError extends Error {
     readonly statusCode: number,
     readonly requestId: string,
     readonly reason?: string,
+    /**
+     * Seconds the server asked to wait before trying again (`Retry-After`): a throttled login
+     * (429, reason `LoginThrottled`) or a busy server (503).
+     */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }

@@ -4,7 +4,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Credentials, signRequest } from './auth/bce-signer.js';
 import { VpcClient } from './clients/vpc-client.js';
 import { BceServiceError, NetworkError, PeerlinkApiError } from './errors.js';
-import { type ClientConfig, newClientToken, SignedTransport } from './transport.js';
+import { type ClientConfig, newClientToken, retryAfterSeconds, SignedTransport } from './transport.js';
 
 /**
  * SignedTransport against real loopback HTTP servers started here with node:http: what is retried,
@@ -341,6 +341,33 @@ describe('SignedTransport errors that are not retried', () => {
       'OperationDenied',
       undefined,
     ]);
+  });
+
+  it('never retries a 429 (a throttled login), even a read, and reports its Retry-After', async () => {
+    const server = await loopback((_request, res) =>
+      json(
+        res,
+        429,
+        {
+          title: 'TooManyRequests',
+          status: 429,
+          detail: 'wait',
+          code: 'TooManyRequests',
+          reason: 'LoginThrottled',
+        },
+        { 'retry-after': '7' },
+      ),
+    );
+    const error = await failureOf(transport(server.endpoint).send('GET', '/api/v1/whoami'), PeerlinkApiError);
+    expect([error.statusCode, error.reason, error.retryAfterSeconds]).toEqual([429, 'LoginThrottled', 7]);
+    expect(server.received).toHaveLength(1);
+  });
+
+  it('reads Retry-After given as an HTTP date', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    expect(retryAfterSeconds('Thu, 01 Jan 2026 00:00:30 GMT', now)).toBe(30);
+    expect(retryAfterSeconds('soon', now)).toBeUndefined();
+    expect(retryAfterSeconds(null, now)).toBeUndefined();
   });
 
   it('throws PeerlinkApiError for /api paths, with the problem detail as message', async () => {

@@ -190,6 +190,7 @@ export class SignedTransport {
       response.status,
       error.requestId ?? requestId,
       error.reason,
+      retryAfterSeconds(response.headers.get('retry-after')),
     );
   }
 
@@ -205,6 +206,14 @@ export class SignedTransport {
       this.session = value === '' || expired ? undefined : value;
     }
   }
+}
+
+/** `Retry-After` as seconds from now: delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
+export function retryAfterSeconds(header: string | null, now = Date.now()): number | undefined {
+  if (header === null || header.trim() === '') return undefined;
+  if (/^\s*\d+\s*$/.test(header)) return Number(header);
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
 }
 
 /** fetch hides the network reason (ECONNREFUSED, a timeout…) in `cause`. */

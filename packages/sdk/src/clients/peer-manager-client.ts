@@ -24,8 +24,11 @@ export interface MpxInvite {
 export interface MpxConnection {
   remoteEnrollmentId: string;
   name: string | null;
-  /** established once both sides entered each other's code. */
-  status: 'established' | 'awaiting-remote' | 'awaiting-local';
+  /**
+   * established once both sides entered each other's code; refused when the other side refused
+   * this side's notice (an invite already used, revoked or unknown there): `health.lastError` says why.
+   */
+  status: 'established' | 'awaiting-remote' | 'awaiting-local' | 'refused';
   remoteTitle: string | null;
   remoteAddress: string | null;
   localDirection: MpxDirection | null;

@@ -132,7 +132,10 @@ export class PeerlinkClient {
 
   /**
    * Logs in as a user: the client then calls as that user (session cookie) until `logout`. A
-   * wrong username or password answers 401 (`PeerlinkApiError`), the same for both.
+   * wrong username or password answers 401 (`PeerlinkApiError`), the same for both. After too many
+   * failures the server answers 429 (reason `LoginThrottled`, `retryAfterSeconds` says how long to
+   * wait); the client never repeats a login by itself (a write without a clientToken), so a
+   * throttled login is reported at once rather than retried into a longer wait.
    */
   login(username: string, password: string): Promise<LoginResult> {
     return this.transport.send('POST', '/api/v1/sessions', { body: { username, password } });

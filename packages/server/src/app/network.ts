@@ -69,7 +69,8 @@ export interface RelayChannelView extends RelayChannel {
 }
 
 export type MpxConnectionView = MpxConnection & {
-  status: 'established' | 'awaiting-remote' | 'awaiting-local';
+  /** `refused`: the remote refused this side's notice (the reason is in `lastError`). */
+  status: 'established' | 'awaiting-remote' | 'awaiting-local' | 'refused';
   pendingMessages: number;
 };
 
@@ -190,7 +191,9 @@ export class NetworkService {
     const connection = await transact(this.db, async (tx) => {
       const existing = await findMpxConnection(tx, payload.enr);
       if (existing && existing.remotePublicKey !== payload.key) throw keyMismatch(payload.enr);
-      if (existing?.enteredAt)
+      // A refused notice may be followed by a new code of the remote's (or the same, once the
+      // remote's administrator made it usable): entering it again starts afresh.
+      if (existing?.enteredAt && existing.refusedAt === null)
         throw operationDenied('MpxAlreadyEntered', `an MPX code of ${payload.enr} was already entered here`);
       const local = await this.pickLocalInvite(
         tx,
@@ -234,8 +237,9 @@ export class NetworkService {
         remoteEnteredAt: remoteEnteredOurs ? existing!.remoteEnteredAt : null,
         establishedAt: remoteEnteredOurs ? now : null,
         lastOkAt: existing?.lastOkAt ?? null,
-        lastError: existing?.lastError ?? null,
+        lastError: existing?.refusedAt != null ? null : (existing?.lastError ?? null),
         createdAt: existing?.createdAt ?? now,
+        refusedAt: null,
       };
       await upsertMpxConnection(tx, connection);
       await updateMpxInvite(tx, local.id, { usedFor: payload.enr });
@@ -326,6 +330,8 @@ export class NetworkService {
       lastOkAt: now,
       lastError: null,
       createdAt: existing?.createdAt ?? now,
+      // The remote entered our code: whatever it refused before, it now wants the connection.
+      refusedAt: null,
     });
     await updateMpxInvite(tx, invite.id, { usedFor: from });
     return established ? 'established' : 'awaiting-local';
@@ -342,9 +348,11 @@ export class NetworkService {
         ...connection,
         status: connection.establishedAt
           ? ('established' as const)
-          : connection.enteredAt
-            ? ('awaiting-remote' as const)
-            : ('awaiting-local' as const),
+          : connection.refusedAt !== null
+            ? ('refused' as const)
+            : connection.enteredAt
+              ? ('awaiting-remote' as const)
+              : ('awaiting-local' as const),
         pendingMessages: await this.outbox.pendingCount(this.db, connection.remoteEnrollmentId),
       })),
     );

@@ -1,5 +1,6 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { badRequest } from '../domain/errors.js';
+import { Semaphore } from './semaphore.js';
 
 /** Shorter passwords are refused; longer ones are refused too, so hashing stays cheap. */
 export const MIN_PASSWORD_LENGTH = 12;
@@ -11,7 +12,26 @@ const SALT_BYTES = 16;
 const KEY_BYTES = 32;
 const SCHEME = 'scrypt';
 
+/**
+ * Every scrypt call of the server goes through this: each holds 16 MiB and a thread of libuv's
+ * pool (4 threads, shared with file access and DNS), so 100 concurrent logins would cost 1.6 GiB
+ * and starve everything else. A few hash at once, a few more wait their turn, the rest are refused
+ * at once (`HashingBusy`, answered 503 with Retry-After) instead of piling up.
+ */
+export const HASHING_CONCURRENCY = 2;
+export const HASHING_QUEUE = 16;
+export const passwordHashing = new Semaphore(HASHING_CONCURRENCY, HASHING_QUEUE);
+
 function derive(
+  password: string,
+  salt: Buffer,
+  cost: { N: number; r: number; p: number },
+  keyBytes: number,
+): Promise<Buffer> {
+  return passwordHashing.run(() => scryptKey(password, salt, cost, keyBytes));
+}
+
+function scryptKey(
   password: string,
   salt: Buffer,
   cost: { N: number; r: number; p: number },
@@ -70,7 +90,11 @@ export async function verifyPassword(password: string, stored: string): Promise<
  */
 let decoy: Promise<string> | undefined;
 export function decoyHash(): Promise<string> {
-  decoy ??= hashPassword(randomBytes(16).toString('hex'));
+  decoy ??= hashPassword(randomBytes(16).toString('hex')).catch((error: unknown) => {
+    // A refusal (hashing busy) must not be remembered as the decoy for good.
+    decoy = undefined;
+    throw error;
+  });
   return decoy;
 }
 

@@ -26,6 +26,7 @@ import {
 } from '../store/repositories/users.js';
 import { transact } from '../store/transact.js';
 import type { IdGenerator } from './ids.js';
+import { LoginThrottle, LoginThrottled } from './login-throttle.js';
 import {
   checkPasswordPolicy,
   decoyHash,
@@ -89,6 +90,9 @@ export const BAD_LOGIN = 'the username or password is not correct';
  * time (`authClock`) runs sessions and token use, so moving the test clock logs no one out.
  */
 export class UserService {
+  /** Slows password guessing on logins and password changes (in this process; see login-throttle.ts). */
+  private readonly throttle: LoginThrottle;
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
@@ -99,7 +103,9 @@ export class UserService {
       db: Executor,
       event: { actor: string; action: string; target: string; detail?: string },
     ) => Promise<void> = async () => {},
-  ) {}
+  ) {
+    this.throttle = new LoginThrottle(authClock);
+  }
 
   /**
    * First start (no user yet): creates the administrator `admin`, with the configured password or
@@ -206,6 +212,8 @@ export class UserService {
     actor: Actor,
     id: string,
     input: { password: string; currentPassword?: string },
+    /** The source address of the request: checking the current password is a guess too. */
+    source?: string,
   ): Promise<void> {
     const self = actor.principalId === id;
     if (!self) requireAdmin(actor);
@@ -219,9 +227,11 @@ export class UserService {
           'give your current password (currentPassword) to change it',
         );
       }
+      const admission = this.admit(current.username, source);
       if (!(await verifyPassword(input.currentPassword, current.passwordHash))) {
         throw accessDenied('WrongPassword', 'the current password is not correct');
       }
+      this.throttle.succeeded(admission);
     }
     const passwordHash = await hashPassword(password);
     await transact(this.db, async (tx) => {
@@ -237,13 +247,33 @@ export class UserService {
     });
   }
 
-  /** A new session for the right username and password; anything else gets the same refusal. */
-  async login(usernameText: string, password: string): Promise<Session> {
+  /**
+   * Lets a password check for this user from this address go ahead, or refuses it at once
+   * (LoginThrottled) while an earlier failure's wait lasts. Unknown usernames are throttled the
+   * same way, so the answers still tell nothing about who exists.
+   */
+  private admit(username: string, source: string | undefined) {
+    const admitted = this.throttle.admit({
+      user: username,
+      ...(source !== undefined ? { address: source, pair: `${source} ${username}` } : {}),
+    });
+    if ('waitMs' in admitted) throw new LoginThrottled(Math.ceil(admitted.waitMs / 1000));
+    return admitted;
+  }
+
+  /**
+   * A new session for the right username and password; anything else gets the same refusal. Too
+   * many failures for the username or from the address make further attempts wait (LoginThrottled).
+   */
+  async login(usernameText: string, password: string, source?: string): Promise<Session> {
     const username = normalizeUsername(usernameText);
+    // Before any database read or hash: a throttled attempt costs (almost) nothing.
+    const admission = this.admit(username, source);
     const found = username === '' ? undefined : await findUserByUsername(this.db, username);
     // An unknown user costs a hash check too, so the answer time does not tell which part was wrong.
     const matches = await verifyPassword(password, found?.passwordHash ?? (await decoyHash()));
     if (!found || !matches) throw new LoginRefused();
+    this.throttle.succeeded(admission);
     const secret = randomBytes(32).toString('base64url');
     const now = this.authClock.now();
     const expiresAt = now + SESSION_TTL_MS;

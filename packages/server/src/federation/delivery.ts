@@ -10,6 +10,7 @@ import {
   listMpxConnections,
   listRelayChannels,
   recordMpxContact,
+  recordMpxRefusal,
   recordRelayActivity,
   recordRelayRejection,
 } from '../store/repositories/network.js';
@@ -25,6 +26,7 @@ import { type Envelope, sealEnvelope } from './envelope.js';
 import type { EnrollmentKey } from './keys.js';
 import type { MpxClient } from './mpx-client.js';
 import type { Receiver } from './receiver.js';
+import { verifyRefusal } from './refusals.js';
 import { readEnvelopeFiles, rejectRelayFile, removeRelayFile, writeEnvelopeFile } from './relay-files.js';
 
 const BATCH = 100;
@@ -140,8 +142,9 @@ export class Delivery {
       throw new Error(`no egress policy lets this enrollment reach ${remote} at ${address}`);
     const key = await this.key();
     let acknowledged: string[];
+    let refusals: unknown[] | undefined;
     try {
-      ({ acknowledged } = await this.client.push(
+      ({ acknowledged, refusals } = await this.client.push(
         address,
         remote,
         messages.map((m) => sealMessage(key, m)),
@@ -160,9 +163,41 @@ export class Delivery {
       'mpx',
     );
     await recordMpxContact(this.db, remote, { okAt: now });
+    if (Array.isArray(refusals)) await this.recordRefusals(mpx, key.enrollmentId, messages, refusals);
     if (acknowledged.length < messages.length)
       throw new Error(`${remote} applied ${acknowledged.length} of ${messages.length} messages`);
     return acknowledged.length;
+  }
+
+  /**
+   * The remote acknowledged some messages but refused to apply them. Only refusals signed by the
+   * key this side holds for the remote count (anyone could write the answer of a plain HTTP push);
+   * a refused MPX notice makes the connection `refused`, with the reason for the administrator.
+   */
+  private async recordRefusals(
+    mpx: MpxConnection,
+    self: string,
+    messages: OutboxMessage[],
+    refusals: unknown[],
+  ): Promise<void> {
+    const remote = mpx.remoteEnrollmentId;
+    const kinds = new Map(messages.map((m) => [m.id, m.kind]));
+    for (const refusal of refusals) {
+      if (!verifyRefusal(mpx.remotePublicKey, remote, self, refusal) || !kinds.has(refusal.messageId)) {
+        this.log.warn({ remote }, 'federation push answer carried a refusal that does not verify; ignored');
+        continue;
+      }
+      const kind = kinds.get(refusal.messageId);
+      this.log.warn(
+        { remote, kind, reason: refusal.reason },
+        `${remote} refused a message: ${refusal.message}`,
+      );
+      if (kind === 'mpx.entered')
+        await recordMpxRefusal(this.db, remote, {
+          at: this.clock.now(),
+          error: `${remote} refused this side's MPX notice (${refusal.reason}): ${refusal.message}`,
+        });
+    }
   }
 
   private async writeToRelay(channelId: string, dir: string, messages: OutboxMessage[]): Promise<number> {

@@ -9,6 +9,8 @@ const TIMEOUT_MS = 10_000;
 export interface PushResult {
   /** Messages the remote applied or had applied before (duplicates); in order. */
   acknowledged: string[];
+  /** Signed refusals of acknowledged messages (federation/refusals.ts), unverified as received. */
+  refusals?: unknown[];
 }
 
 /** The MPX client side: signed requests from this enrollment to a remote one's federation endpoints. */

@@ -5,6 +5,7 @@ import { findInboxEntry, insertInboxEntry } from '../store/repositories/outbox.j
 import { transact } from '../store/transact.js';
 import { type Envelope, envelopeProblem } from './envelope.js';
 import type { MessageBodies, MessageKind } from './messages.js';
+import type { Refusal } from './refusals.js';
 
 /** Applies one message in the receiver's transaction; answers a short outcome for the inbox. */
 export type MessageHandler<K extends MessageKind> = (
@@ -22,6 +23,11 @@ export interface ReceiveResult {
    * the failure was this side's (a database error) and the same message may apply later.
    */
   permanent?: boolean;
+  /**
+   * Acknowledged messages the domain refused, and why: the push endpoint signs them and answers
+   * them to the sender, whose administrator would otherwise never learn of it.
+   */
+  refused?: Refusal[];
 }
 
 /**
@@ -50,20 +56,28 @@ export class Receiver {
   async accept(from: string, envelopes: Envelope[]): Promise<ReceiveResult> {
     const self = await this.selfId();
     const acknowledged: string[] = [];
+    const refused: Refusal[] = [];
+    const result = (rest: Omit<ReceiveResult, 'acknowledged' | 'refused'> = {}): ReceiveResult => ({
+      acknowledged,
+      ...rest,
+      ...(refused.length > 0 ? { refused } : {}),
+    });
     for (const envelope of envelopes) {
       const problem = await this.check(self, from, envelope);
-      if (problem) return { acknowledged, error: `message ${envelope.id}: ${problem}`, permanent: true };
+      if (problem) return result({ error: `message ${envelope.id}: ${problem}`, permanent: true });
       // Between messages, let waiting requests in: on SQLite a transaction runs without yielding,
       // and a push of many large chunks would otherwise keep this server from answering anyone.
       if (acknowledged.length > 0) await new Promise((resolve) => setImmediate(resolve));
+      let refusal: Omit<Refusal, 'messageId'> | undefined;
       try {
-        await this.apply(from, envelope);
+        refusal = await this.apply(from, envelope);
       } catch (error) {
-        return { acknowledged, error: `message ${envelope.id}: ${(error as Error).message}` };
+        return result({ error: `message ${envelope.id}: ${(error as Error).message}` });
       }
       acknowledged.push(envelope.id);
+      if (refusal) refused.push({ messageId: envelope.id, ...refusal });
     }
-    return { acknowledged };
+    return result();
   }
 
   private async check(self: string, from: string, envelope: Envelope): Promise<string | undefined> {
@@ -80,7 +94,8 @@ export class Receiver {
     return envelopeProblem(envelope, key);
   }
 
-  private async apply(from: string, envelope: Envelope): Promise<void> {
+  /** Applies one message; answers the domain's refusal of it, if it was (or had been) refused. */
+  private async apply(from: string, envelope: Envelope): Promise<Omit<Refusal, 'messageId'> | undefined> {
     const now = this.clock.now();
     const entry = (outcome: string) => ({
       messageId: envelope.id,
@@ -90,8 +105,10 @@ export class Receiver {
       outcome,
     });
     try {
-      await transact(this.db, async (tx) => {
-        if (await findInboxEntry(tx, envelope.id)) return;
+      return await transact(this.db, async (tx) => {
+        const seen = await findInboxEntry(tx, envelope.id);
+        // A push sent again (its answer was lost) gets the same refusal as the first time.
+        if (seen) return refusalOf(seen.outcome);
         const handler = this.handlers.get(envelope.kind);
         if (!handler)
           throw new DomainError('BadRequest', 'UnknownMessageKind', `unknown message kind ${envelope.kind}`);
@@ -100,6 +117,7 @@ export class Receiver {
           throw new DomainError('BadRequest', 'InvalidMessage', 'the message body is not a JSON object');
         const outcome = await handler(tx, from, body);
         await insertInboxEntry(tx, entry(outcome));
+        return undefined;
       });
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
@@ -107,8 +125,15 @@ export class Receiver {
         if (!(await findInboxEntry(tx, envelope.id)))
           await insertInboxEntry(tx, entry(`refused ${error.reason}: ${error.message}`));
       });
+      return { reason: error.reason, message: error.message };
     }
   }
+}
+
+/** The refusal an inbox outcome records (`refused <reason>: <message>`), if it is one. */
+function refusalOf(outcome: string): Omit<Refusal, 'messageId'> | undefined {
+  const match = /^refused (\S+): ([\s\S]*)$/.exec(outcome);
+  return match ? { reason: match[1]!, message: match[2]! } : undefined;
 }
 
 function parseBody<K extends MessageKind>(envelope: Envelope): MessageBodies[K] | undefined {

@@ -1,3 +1,5 @@
+import { LoginThrottled } from '../app/login-throttle.js';
+import { SemaphoreFull } from '../app/semaphore.js';
 import { DomainError, type ErrorKind } from '../domain/errors.js';
 
 /** An error with its wire form decided: status, BCE-style code, message and an optional reason. */
@@ -7,6 +9,8 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly reason?: string,
+    /** Headers the answer carries as well (`Retry-After` of a 429 or 503). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = 'HttpError';
@@ -64,6 +68,16 @@ export function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
   if (error instanceof DomainError)
     return new HttpError(STATUS_OF_KIND[error.kind], error.kind, error.message, error.reason);
+  // Refused before the password was even checked (app/login-throttle.ts).
+  if (error instanceof LoginThrottled)
+    return new HttpError(429, 'TooManyRequests', error.message, 'LoginThrottled', {
+      'retry-after': String(error.retryAfterSeconds),
+    });
+  // Password hashing is saturated (app/passwords.ts): nothing was done, come back shortly.
+  if (error instanceof SemaphoreFull)
+    return new HttpError(503, 'ServiceUnavailable', error.message, 'HashingBusy', {
+      'retry-after': String(error.retryAfterSeconds),
+    });
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && CONFLICT_CODES.has(code)) {
     return new HttpError(

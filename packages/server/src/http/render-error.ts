@@ -18,6 +18,7 @@ export function isPeerlinkApi(url: string): boolean {
  */
 export function renderError(request: FastifyRequest, reply: FastifyReply, error: HttpError): FastifyReply {
   reply.status(error.status);
+  for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
   if (isPeerlinkApi(request.url)) {
     return reply.type('application/problem+json').send({
       type: `urn:peerlink:error:${error.reason ?? error.code}`,

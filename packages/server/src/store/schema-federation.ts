@@ -26,6 +26,7 @@ export interface MpxConnectionsTable {
   last_ok_at: number | null;
   last_error: string | null;
   created_at: number;
+  refused_at: number | null;
 }
 
 export interface RelayChannelsTable {

@@ -19,6 +19,8 @@ export function rawRequest(input: {
   path: string;
   headers?: Record<string, string>;
   body?: string | Buffer;
+  /** The client's source address (any of 127.0.0.0/8 on Linux): to act as another machine. */
+  localAddress?: string;
 }): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     let answered = false;
@@ -31,6 +33,7 @@ export function rawRequest(input: {
         headers: input.headers ?? {},
         // A fresh connection per request, closed afterwards: nothing lingers when the server stops.
         agent: false,
+        ...(input.localAddress ? { localAddress: input.localAddress } : {}),
       },
       (res) => {
         answered = true;

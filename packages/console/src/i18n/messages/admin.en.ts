@@ -93,6 +93,9 @@ export const adminEn = {
   'page.network.mpx.status.awaitingRemote.hint': 'You entered their code; they have not entered yours yet.',
   'page.network.mpx.status.awaitingLocal': 'Waiting for you',
   'page.network.mpx.status.awaitingLocal.hint': 'They entered your code: enter theirs.',
+  'page.network.mpx.status.refused': 'Refused by the other side',
+  'page.network.mpx.status.refused.hint':
+    'The other side refused your notice (see the last error): ask its administrator for a new code and enter it.',
   'page.network.mpx.invites.title': 'Invites',
   'page.network.mpx.invites.empty':
     'No invites yet. Generate one above and send its code to the other administrator.',

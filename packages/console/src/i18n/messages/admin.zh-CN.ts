@@ -83,6 +83,9 @@ export const adminZhCN: AdminMessages = {
   'page.network.mpx.status.awaitingRemote.hint': '你已输入对方的邀请码，对方还没有输入你的。',
   'page.network.mpx.status.awaitingLocal': '等待本方',
   'page.network.mpx.status.awaitingLocal.hint': '对方已输入你的邀请码：请输入对方的邀请码。',
+  'page.network.mpx.status.refused': '已被对方拒绝',
+  'page.network.mpx.status.refused.hint':
+    '对方拒绝了你的通知（原因见最近错误）：请向对方管理员索取新的邀请码并输入。',
   'page.network.mpx.invites.title': '邀请',
   'page.network.mpx.invites.empty': '还没有邀请。请在上方生成一个，并把邀请码发给对方管理员。',
   'page.network.mpx.invites.id': '邀请',

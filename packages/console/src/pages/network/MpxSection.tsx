@@ -51,6 +51,10 @@ const CONNECTION_STATUS: Record<MpxConnection['status'], { label: MessageKey; hi
     label: 'page.network.mpx.status.awaitingLocal',
     hint: 'page.network.mpx.status.awaitingLocal.hint',
   },
+  refused: {
+    label: 'page.network.mpx.status.refused',
+    hint: 'page.network.mpx.status.refused.hint',
+  },
 };
 
 type ShownInvite = MpxInvite & { code: string };
@@ -448,7 +452,7 @@ function ConnectionsTable({ connections }: { connections: MpxConnection[] }) {
               <td data-label={t('page.network.ui.status')}>
                 <span className="admin-stack">
                   <span
-                    className={`admin-pill admin-pill-${connection.status === 'established' ? 'ok' : 'warn'}`}
+                    className={`admin-pill admin-pill-${connection.status === 'established' ? 'ok' : connection.status === 'refused' ? 'bad' : 'warn'}`}
                   >
                     {t(status.label)}
                   </span>

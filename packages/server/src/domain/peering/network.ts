@@ -35,6 +35,8 @@ export interface MpxConnection {
   lastOkAt: number | null;
   lastError: string | null;
   createdAt: number;
+  /** The remote refused this side's notice (signed refusal); `lastError` says why. */
+  refusedAt: number | null;
 }
 
 export type RelayDirection = 'export' | 'import';

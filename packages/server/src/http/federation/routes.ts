@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { isEnvelope } from '../../federation/envelope.js';
+import { signRefusal } from '../../federation/refusals.js';
 import type { HttpAppDeps } from '../app.js';
 import { HttpError } from '../errors.js';
 import { verifyFederationRequest } from './verify.js';
@@ -45,7 +46,11 @@ export function federationRoutes(app: FastifyInstance, deps: HttpAppDeps): void 
           'InvalidMessages',
           `messages must be a list of at most ${MAX_MESSAGES} signed envelopes`,
         );
-      return deps.application.receiver.accept(from, messages);
+      const { refused, ...result } = await deps.application.receiver.accept(from, messages);
+      if (!refused) return result;
+      // Signed, so that the sender can tell a refusal from this side from a forged one.
+      const key = await deps.application.enrollment.signingKey();
+      return { ...result, refusals: refused.map((refusal) => signRefusal(key, from, refusal)) };
     });
 
     scope.get('/federation/v1/messages', async (request) => {

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { MpxConnection, MpxInvite, RelayChannel } from '../../domain/peering/network.js';
 import type { Executor } from '../database.js';
 import type { MpxConnectionsTable, MpxInvitesTable, RelayChannelsTable } from '../schema-federation.js';
@@ -79,6 +79,7 @@ function mpxFromRow(row: Selectable<MpxConnectionsTable>): MpxConnection {
     lastOkAt: num(row.last_ok_at),
     lastError: row.last_error,
     createdAt: Number(row.created_at),
+    refusedAt: num(row.refused_at),
   };
 }
 
@@ -99,6 +100,7 @@ function mpxToRow(c: MpxConnection): MpxConnectionsTable {
     last_ok_at: c.lastOkAt,
     last_error: c.lastError,
     created_at: c.createdAt,
+    refused_at: c.refusedAt,
   };
 }
 
@@ -140,7 +142,29 @@ export async function recordMpxContact(
 ): Promise<void> {
   await db
     .updateTable('mpx_connections')
-    .set('okAt' in outcome ? { last_ok_at: outcome.okAt, last_error: null } : { last_error: outcome.error })
+    .set(
+      'okAt' in outcome
+        ? {
+            last_ok_at: outcome.okAt,
+            // A refusal's reason stays until the code is entered again: later contacts (a pull, a
+            // push of other messages) do not make the refused notice accepted.
+            last_error: sql<string | null>`case when refused_at is null then null else last_error end`,
+          }
+        : { last_error: outcome.error },
+    )
+    .where('remote_enrollment_id', '=', remoteEnrollmentId)
+    .execute();
+}
+
+/** The remote refused this side's MPX notice (its signed refusal was checked by the caller). */
+export async function recordMpxRefusal(
+  db: Executor,
+  remoteEnrollmentId: string,
+  refusal: { at: number; error: string },
+): Promise<void> {
+  await db
+    .updateTable('mpx_connections')
+    .set({ refused_at: refusal.at, last_error: refusal.error })
     .where('remote_enrollment_id', '=', remoteEnrollmentId)
     .execute();
 }

@@ -2,7 +2,9 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { MpxDirection, PeerManagerClient } from '@peerlink/sdk';
 import { PeerlinkApiError } from '@peerlink/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sealEnvelope } from '../../../federation/envelope.js';
 import { EnrollmentKey } from '../../../federation/keys.js';
+import { verifyRefusal } from '../../../federation/refusals.js';
 import { FEDERATION_HEADERS, signRequest } from '../../../federation/signing.js';
 import {
   addPolicies,
@@ -150,16 +152,16 @@ describe('MPX invites between two servers', () => {
       reason: 'LocalInviteRequired',
     });
 
-    // C enters A's revoked code: it cannot know, but A refuses its notice, so nothing is established.
+    // C enters A's revoked code: it cannot know, but A refuses its notice, and C is told why.
     await c.pm.createMpxInvite({ direction: 'bidirectional' });
     const entered = await c.pm.enterMpxInvite({ code: revoked.code, name: 'to alpha' });
     expect(entered.status).toBe('awaiting-remote');
-    await eventually(
-      async () => (await connectionWith(c.pm, a))?.health.pendingMessages,
-      (pending) => pending === 0,
+    const refused = await eventually(
+      () => connectionWith(c.pm, a),
+      (found) => found?.status === 'refused',
     );
+    expect(refused?.health.lastError).toContain('MpxInviteUnusable');
     expect(await connectionWith(a.pm, c)).toBeUndefined();
-    expect((await connectionWith(c.pm, a))?.status).toBe('awaiting-remote');
     expect((await a.pm.getMpxInvite(revoked.inviteId)).status).toBe('revoked');
     await revokeOpen(b);
   });
@@ -371,4 +373,110 @@ describe('MPX egress only on A with ingress only on B', () => {
       (pending) => pending === 0,
     );
   }, 30_000);
+});
+
+function newKey(): EnrollmentKey {
+  const pair = generateKeyPairSync('ed25519');
+  return EnrollmentKey.fromPkcs8(
+    `enr-${randomBytes(6).toString('hex')}`,
+    pair.publicKey.export({ format: 'jwk' }).x!,
+    pair.privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
+  );
+}
+
+describe('an MPX notice the other side refuses', () => {
+  let a: Enrollment;
+  let b: Enrollment;
+  let c: Enrollment;
+  beforeAll(async () => {
+    [a, b, c] = await Promise.all([
+      startEnrollment('Alpha'),
+      startEnrollment('Bravo'),
+      startEnrollment('Charlie'),
+    ]);
+    await addPolicies(a, b);
+    await addPolicies(a, c);
+  });
+  afterAll(async () => {
+    await Promise.all([a, b, c].filter(Boolean).map((e) => e.server.close()));
+  });
+
+  it('is shown on the side that sent it (refused, with the reason); the connection that used the code stays', async () => {
+    // A invites; B enters A's code and A enters B's: established.
+    const inviteA = await a.pm.createMpxInvite({ direction: 'bidirectional' });
+    const inviteB = await b.pm.createMpxInvite({ direction: 'bidirectional' });
+    await b.pm.enterMpxInvite({ code: inviteA.code, name: 'to alpha' });
+    await a.pm.enterMpxInvite({ code: inviteB.code, name: 'to bravo' });
+    await eventually(
+      () => connectionWith(b.pm, a),
+      (found) => found?.status === 'established',
+    );
+
+    // C got hold of the same code of A's and enters it too.
+    await c.pm.createMpxInvite({ direction: 'bidirectional' });
+    expect((await c.pm.enterMpxInvite({ code: inviteA.code, name: 'to alpha' })).status).toBe(
+      'awaiting-remote',
+    );
+    const refused = await eventually(
+      () => connectionWith(c.pm, a),
+      (found) => found?.status === 'refused',
+    );
+    expect(refused?.health.lastError).toMatch(/refused.*MpxInviteUnusable.*used with another enrollment/);
+    expect(refused?.establishedAt).toBeNull();
+
+    // A's connection with B is untouched, A keeps nothing about C, and B still reaches A.
+    expect((await connectionWith(a.pm, b))?.status).toBe('established');
+    expect((await connectionWith(b.pm, a))?.status).toBe('established');
+    expect(await connectionWith(a.pm, c)).toBeUndefined();
+    expect((await a.pm.getMpxInvite(inviteA.inviteId)).usedFor).toBe(b.enrollmentId);
+
+    // The refusal travels signed by A: it verifies with A's key, for C, and for nothing else.
+    const stranger = newKey();
+    const envelope = sealEnvelope(stranger, {
+      id: `msg-${randomBytes(6).toString('hex')}`,
+      to: a.enrollmentId,
+      kind: 'mpx.entered',
+      createdAt: Date.now(),
+      body: JSON.stringify({
+        inviteNonce: payloadOf(inviteA.code).nonce,
+        senderInviteNonce: 'x',
+        senderKey: stranger.publicKey,
+        senderDirection: 'bidirectional',
+        senderAddress: null,
+        senderTitle: null,
+      }),
+    });
+    await a.peerlink.addIngressRule({ enrollmentId: stranger.enrollmentId });
+    const body = JSON.stringify({ messages: [envelope] });
+    const pushed = await fetch(`${a.server.endpoint()}/federation/v1/messages`, {
+      method: 'POST',
+      headers: {
+        ...signRequest(stranger, {
+          method: 'POST',
+          pathAndQuery: '/federation/v1/messages',
+          to: a.enrollmentId,
+          body,
+          now: Date.now(),
+        }),
+        [FEDERATION_HEADERS.key]: stranger.publicKey,
+        'content-type': 'application/json',
+      },
+      body,
+    });
+    const answer = (await pushed.json()) as { acknowledged: string[]; refusals: unknown[] };
+    expect(answer.acknowledged).toEqual([envelope.id]);
+    const aKey = payloadOf(inviteA.code).key as string;
+    const [signed] = answer.refusals as { messageId: string; reason: string }[];
+    expect(signed).toMatchObject({ messageId: envelope.id, reason: 'MpxInviteUnusable' });
+    expect(verifyRefusal(aKey, a.enrollmentId, stranger.enrollmentId, signed)).toBe(true);
+    expect(verifyRefusal(aKey, a.enrollmentId, c.enrollmentId, signed)).toBe(false);
+    expect(
+      verifyRefusal(aKey, a.enrollmentId, stranger.enrollmentId, { ...signed, messageId: 'msg-other' }),
+    ).toBe(false);
+    expect(verifyRefusal(stranger.publicKey, a.enrollmentId, stranger.enrollmentId, signed)).toBe(false);
+
+    // A later successful contact does not hide the refusal.
+    await c.server.reconcile();
+    expect((await connectionWith(c.pm, a))?.status).toBe('refused');
+  });
 });

@@ -67,7 +67,8 @@ export const userRoutes: RouteRegistration = (app, { application }) => {
     const body = parseBody(Login, request.body);
     let session: Awaited<ReturnType<typeof application.users.login>>;
     try {
-      session = await application.users.login(body.username, body.password);
+      // The socket's address: Peerlink does not trust X-Forwarded-For (a client could set any).
+      session = await application.users.login(body.username, body.password, request.ip);
     } catch (error) {
       if (!(error instanceof LoginRefused)) throw error;
       throw new HttpError(401, 'Unauthorized', error.message, error.reason);
@@ -128,10 +129,15 @@ export const userRoutes: RouteRegistration = (app, { application }) => {
 
   app.put<{ Params: { userId: string } }>('/api/v1/users/:userId/password', async (request, reply) => {
     const body = parseBody(SetPassword, request.body);
-    await application.users.setPassword(actorOf(request), request.params.userId, {
-      password: body.password,
-      ...(body.currentPassword !== undefined ? { currentPassword: body.currentPassword } : {}),
-    });
+    await application.users.setPassword(
+      actorOf(request),
+      request.params.userId,
+      {
+        password: body.password,
+        ...(body.currentPassword !== undefined ? { currentPassword: body.currentPassword } : {}),
+      },
+      request.ip,
+    );
     return reply.status(204).send();
   });
 
