@@ -111,6 +111,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     logger,
     bodyLimitBytes: config.bodyLimitBytes,
     clockSkewSeconds: config.clockSkewSeconds,
+    maxSignatureExpirationSeconds: config.maxSignatureExpirationSeconds,
     regionOfPort: (port) => (port !== undefined && regionByPort.get(port)) || config.region,
     authClock,
     testClock,

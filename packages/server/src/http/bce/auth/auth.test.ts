@@ -437,6 +437,35 @@ describe('bce-auth-v1 over HTTP: refusals', () => {
   });
 });
 
+describe('maxSignatureExpirationSeconds', () => {
+  it('clamps every signature to the configured validity', async () => {
+    const short = await startTestServer({
+      clock,
+      authClock: clock,
+      overrides: { maxSignatureExpirationSeconds: 60 },
+    });
+    try {
+      const shortPort = Number(new URL(short.endpoint()).port);
+      const shortAccount = await short.newAccount();
+      const at = async (ageSeconds: number) => {
+        const headers = { host: `127.0.0.1:${shortPort}` };
+        const authorization = await authorize({
+          path: '/v1/vpc',
+          headers,
+          credentials: shortAccount.credentials,
+          timestampMs: clock.now() - ageSeconds * 1000,
+        });
+        return rawRequest({ port: shortPort, path: '/v1/vpc', headers: { ...headers, authorization } });
+      };
+      // Declared 1800 s (the SDK default), honoured for 60.
+      bceJson(await at(60), 200);
+      expectBceError(await at(61), 400, 'RequestExpired');
+    } finally {
+      await short.close();
+    }
+  });
+});
+
 describe('an independent signer: @baiducloud/sdk Auth', () => {
   const authorizeWithBaidu = (
     method: string,
