@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import type { Region } from './domain/regions.js';
 import { buildHttpApp } from './http/app.js';
 import { Reconciler } from './reconciler/reconciler.js';
+import { prepareDataDir } from './store/data-dir.js';
 import { openDatabase } from './store/database.js';
 import { SecretBox } from './store/secret-box.js';
 
@@ -85,6 +86,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     { level: config.logLevel, base: { service: 'peerlink' } },
     options.logStream ?? process.stdout,
   );
+  // The directory holds the SQLite database or master.key unless both live elsewhere.
+  if (!config.databaseUrl || !config.masterKey) {
+    const looseMode = prepareDataDir(config.dataDir);
+    if (looseMode !== undefined) {
+      logger.warn(
+        { dataDir: config.dataDir, mode: looseMode.toString(8) },
+        'the data directory is readable or writable by group or others; its files are 0600, but restrict it too (chmod 700)',
+      );
+    }
+  }
   const db = await openDatabase(config, (error) => logger.warn({ err: error }, 'database connection lost'));
   const box = SecretBox.open(config.dataDir, config.masterKey);
   const application = createApplication({
