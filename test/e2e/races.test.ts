@@ -203,7 +203,9 @@ describe(`races over HTTP against ${REPLICAS} replica(s) on ${TEST_DATABASE_URL 
     for (const endpoint of endpoints) {
       expect((await fetch(`${endpoint}/readyz`)).status).toBe(200);
     }
-    const banners = replicas.filter((replica) => replica.stderr().includes('secret access key')).length;
+    const banners = replicas.filter((replica) =>
+      replica.stderr().includes('created its administrator account'),
+    ).length;
     expect(banners).toBe(1);
     for (let i = 0; i < endpoints.length; i++) {
       const admin = new PeerlinkClient(config(ADMIN, i));

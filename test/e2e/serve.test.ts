@@ -66,15 +66,55 @@ describe('peerlink serve', () => {
     );
   });
 
-  it('takes the administrator credentials from PEERLINK_ADMIN_AK / PEERLINK_ADMIN_SK', async () => {
-    const env = { PEERLINK_ADMIN_AK: 'automation-ak-0001', PEERLINK_ADMIN_SK: 'automation-sk-0001' };
-    const server = await serve(['--data-dir', dataDir()], env);
-    expect(adminFromBanner(server.stderr()).ak).toBe('automation-ak-0001');
-    const who = await new PeerlinkClient({
-      endpoint: server.endpoint,
-      credentials: { ak: 'automation-ak-0001', sk: 'automation-sk-0001' },
-    }).whoami();
+  it('shows the generated password of the admin user once', async () => {
+    const dir = dataDir();
+    const first = await serve(['--data-dir', dir]);
+    const password = /username: admin\s+password: (\S+)/.exec(first.stderr())?.[1];
+    expect(password).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    expect(
+      (await new PeerlinkClient({ endpoint: first.endpoint }).login('admin', password!)).user,
+    ).toMatchObject({
+      isAdmin: true,
+    });
+    expect(await first.stop()).toBe(0);
+    const second = await serve(['--data-dir', dir]);
+    expect(second.stderr() + second.stdout()).not.toContain(password);
+  });
+
+  it('takes the administrator credentials from the environment and never prints the secrets', async () => {
+    const env = {
+      PEERLINK_ADMIN_AK: 'automation-ak-0001',
+      PEERLINK_ADMIN_SK: 'automation-sk-secret-0001',
+      PEERLINK_ADMIN_PASSWORD: 'automation password secret 0001',
+    };
+    const dir = dataDir();
+    // At info level too, so that the request and start-up log lines are searched as well.
+    const server = await serve(['--data-dir', dir, '--log-level', 'info'], env);
+    const credentials = { ak: env.PEERLINK_ADMIN_AK, sk: env.PEERLINK_ADMIN_SK };
+    const who = await new PeerlinkClient({ endpoint: server.endpoint, credentials }).whoami();
     expect(who).toMatchObject({ isAdmin: true, region: 'bj' });
+    const login = await new PeerlinkClient({ endpoint: server.endpoint }).login(
+      'admin',
+      env.PEERLINK_ADMIN_PASSWORD,
+    );
+    expect(login.user).toMatchObject({ isAdmin: true });
+    expect(await server.stop()).toBe(0);
+
+    const printed = server.stderr() + server.stdout();
+    expect(printed).toContain('peerlink serving');
+    expect(printed).not.toContain(env.PEERLINK_ADMIN_SK);
+    expect(printed).not.toContain(env.PEERLINK_ADMIN_PASSWORD);
+    expect(server.stderr()).not.toMatch(/secret access key:/);
+    // Said, without the secrets: the operator learns the configured ones took effect.
+    expect(server.stderr()).toMatch(/configured.*PEERLINK_ADMIN_SK/);
+    expect(server.stderr()).toContain('access key id:     automation-ak-0001');
+    expect(server.stderr()).toMatch(/username: admin\s+password: as configured/);
+
+    // A later start adds the configured key to the existing administrator: still nothing printed.
+    const again = await serve(['--data-dir', dir, '--log-level', 'info'], env);
+    await new PeerlinkClient({ endpoint: again.endpoint, credentials }).whoami();
+    expect(await again.stop()).toBe(0);
+    expect(again.stderr() + again.stdout()).not.toContain(env.PEERLINK_ADMIN_SK);
   });
 
   it('serves extra regions on their own ports, each resource in its own region', async () => {

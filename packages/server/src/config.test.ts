@@ -46,6 +46,22 @@ describe('resolveConfig', () => {
     expect(config.adminSecretAccessKey).toBe('sk12345678');
   });
 
+  it('caps signature validity at 1800 s unless maxSignatureExpirationSeconds says otherwise', () => {
+    expect(resolveConfig({}).maxSignatureExpirationSeconds).toBe(1800);
+    expect(
+      resolveConfig({ env: { PEERLINK_MAX_SIGNATURE_EXPIRATION_SECONDS: '300' } })
+        .maxSignatureExpirationSeconds,
+    ).toBe(300);
+    expect(
+      resolveConfig({ file: configFile({ maxSignatureExpirationSeconds: 600 }) })
+        .maxSignatureExpirationSeconds,
+    ).toBe(600);
+    expect(() => resolveConfig({ flags: { maxSignatureExpirationSeconds: 0 } })).toThrow(ConfigError);
+    expect(() => resolveConfig({ env: { PEERLINK_MAX_SIGNATURE_EXPIRATION_SECONDS: 'long' } })).toThrow(
+      /PEERLINK_MAX_SIGNATURE_EXPIRATION_SECONDS/,
+    );
+  });
+
   it('refuses unknown fields, bad types and unknown regions with the source named', () => {
     expect(() => resolveConfig({ file: configFile({ prot: 1 }) })).toThrow(/config file .*prot/);
     expect(() => resolveConfig({ env: { PEERLINK_PORT: 'eighty' } })).toThrow(/PEERLINK_PORT/);

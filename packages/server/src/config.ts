@@ -28,6 +28,11 @@ export interface Config {
   bodyLimitBytes: number;
   /** How far a signature's timestamp may lie in the future, or a request's date from the server's. */
   clockSkewSeconds: number;
+  /**
+   * The longest validity a bce-auth-v1 signature is honoured for after its timestamp; a longer
+   * declared `expirationPeriodInSeconds` is clamped to it. 1800 s is what every Baidu SDK declares.
+   */
+  maxSignatureExpirationSeconds: number;
   /** Duration of each asynchronous peer connection step (creating, starting, updating, deleting, DNS). */
   peerConnStepMs: number;
   /** How long a deleted peer connection stays readable (status `deleted`) before it is purged. */
@@ -55,6 +60,7 @@ export const DEFAULT_CONFIG: Config = {
   quotas: DEFAULT_QUOTAS,
   bodyLimitBytes: 1024 * 1024,
   clockSkewSeconds: 900,
+  maxSignatureExpirationSeconds: 1800,
   peerConnStepMs: 500,
   peerConnRetentionMs: 60 * 60 * 1000,
   reconcileIntervalMs: 250,
@@ -97,6 +103,7 @@ const PartialConfig = Type.Object(
     ),
     bodyLimitBytes: Positive,
     clockSkewSeconds: Positive,
+    maxSignatureExpirationSeconds: Positive,
     peerConnStepMs: Type.Integer({ minimum: 0 }),
     peerConnRetentionMs: Type.Integer({ minimum: 0 }),
     reconcileIntervalMs: Positive,
@@ -159,6 +166,11 @@ export function overridesFromEnv(env: NodeJS.ProcessEnv): ConfigOverrides {
   set('publicUrl', text('PEERLINK_PUBLIC_URL'));
   const testClock = text('PEERLINK_TEST_CLOCK');
   set('testClock', testClock && ['1', 'true', 'yes', 'on'].includes(testClock.toLowerCase()));
+  const maxExpiration = text('PEERLINK_MAX_SIGNATURE_EXPIRATION_SECONDS');
+  set(
+    'maxSignatureExpirationSeconds',
+    maxExpiration && parseInteger('PEERLINK_MAX_SIGNATURE_EXPIRATION_SECONDS', maxExpiration),
+  );
   const stepMs = text('PEERLINK_PEERCONN_STEP_MS');
   set('peerConnStepMs', stepMs && parseInteger('PEERLINK_PEERCONN_STEP_MS', stepMs));
   return checkOverrides('environment', o);

@@ -8,16 +8,25 @@ import type { Config } from './config.js';
 import type { Region } from './domain/regions.js';
 import { buildHttpApp } from './http/app.js';
 import { Reconciler } from './reconciler/reconciler.js';
+import { prepareDataDir } from './store/data-dir.js';
 import { openDatabase } from './store/database.js';
 import { SecretBox } from './store/secret-box.js';
 
 export interface RunningServer {
   /** Base URL of each region's listener. */
   endpoints: Partial<Record<Region, string>>;
-  /** Set on the first start of an empty data directory: the administrator's one-time credentials. */
+  /**
+   * Set when the first start of an empty data directory generated the administrator's key: to show
+   * once. A configured key (`adminAccessKeyId`/`adminSecretAccessKey`) is never handed back, so that
+   * nothing prints what the operator supplied; `configuredAdmin` says it was used.
+   */
   createdAdmin?: NewCredentials;
-  /** Set when the first start created the `admin` user: its password (configured or generated), to show once. */
+  /** Set when the first start created the administrator account with the configured key. */
+  configuredAdmin?: { accountId: string; accessKeyId: string };
+  /** Set when the first start created the `admin` user with a generated password: to show once. */
   createdAdminUser?: { username: string; password: string };
+  /** Set when the first start created the `admin` user with the configured `adminPassword`. */
+  configuredAdminUser?: { username: string };
   /** Runs due work now until nothing is left (tests use it after moving their clock). */
   reconcile(): Promise<number>;
   close(): Promise<void>;
@@ -77,6 +86,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     { level: config.logLevel, base: { service: 'peerlink' } },
     options.logStream ?? process.stdout,
   );
+  // The directory holds the SQLite database or master.key unless both live elsewhere.
+  if (!config.databaseUrl || !config.masterKey) {
+    const looseMode = prepareDataDir(config.dataDir);
+    if (looseMode !== undefined) {
+      logger.warn(
+        { dataDir: config.dataDir, mode: looseMode.toString(8) },
+        'the data directory is readable or writable by group or others; its files are 0600, but restrict it too (chmod 700)',
+      );
+    }
+  }
   const db = await openDatabase(config, (error) => logger.warn({ err: error }, 'database connection lost'));
   const box = SecretBox.open(config.dataDir, config.masterKey);
   const application = createApplication({
@@ -99,8 +118,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     config.adminAccessKeyId && config.adminSecretAccessKey
       ? { accessKeyId: config.adminAccessKeyId, secretAccessKey: config.adminSecretAccessKey }
       : undefined;
-  const createdAdmin = await application.accounts.bootstrap(configuredAdmin);
-  const createdAdminUser = await application.users.bootstrap(config.adminPassword);
+  const firstAdmin = await application.accounts.bootstrap(configuredAdmin);
+  const firstAdminUser = await application.users.bootstrap(config.adminPassword);
   await application.enrollment.ensure();
 
   const regionByPort = new Map<number, Region>();
@@ -111,6 +130,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     logger,
     bodyLimitBytes: config.bodyLimitBytes,
     clockSkewSeconds: config.clockSkewSeconds,
+    maxSignatureExpirationSeconds: config.maxSignatureExpirationSeconds,
     regionOfPort: (port) => (port !== undefined && regionByPort.get(port)) || config.region,
     authClock,
     testClock,
@@ -145,8 +165,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   let closing: Promise<void> | undefined;
   return {
     endpoints,
-    ...(createdAdmin ? { createdAdmin } : {}),
-    ...(createdAdminUser ? { createdAdminUser } : {}),
+    ...(firstAdmin && !configuredAdmin ? { createdAdmin: firstAdmin } : {}),
+    ...(firstAdmin && configuredAdmin
+      ? { configuredAdmin: { accountId: firstAdmin.accountId, accessKeyId: firstAdmin.accessKeyId } }
+      : {}),
+    ...(firstAdminUser && config.adminPassword === undefined ? { createdAdminUser: firstAdminUser } : {}),
+    ...(firstAdminUser && config.adminPassword !== undefined
+      ? { configuredAdminUser: { username: firstAdminUser.username } }
+      : {}),
     reconcile: () => reconciler.drain(),
     close: () => {
       closing ??= (async () => {

@@ -11,6 +11,8 @@ export interface ServeProcess {
   child: ChildProcess;
   endpoint: string;
   stderr: () => string;
+  /** Everything written to standard output so far (the JSON log lines). */
+  stdout: () => string;
   /** Stops with SIGTERM and answers the exit code. */
   stop(): Promise<number | null>;
 }
@@ -42,11 +44,15 @@ export async function spawnServe(args: string[], env: NodeJS.ProcessEnv = {}): P
     });
     child.once('exit', (code) => reject(new Error(`peerlink serve exited with ${code}:\n${stderr}`)));
   });
-  child.stdout!.resume();
+  let stdout = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
   return {
     child,
     endpoint,
     stderr: () => stderr,
+    stdout: () => stdout,
     stop: async () => {
       // A process killed by a signal has no exit code, only its signal.
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;

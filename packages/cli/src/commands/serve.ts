@@ -1,5 +1,6 @@
 import type { ConfigOverrides } from '@peerlink/server';
 import type { Command } from 'commander';
+import { firstStartBanner } from './serve-banner.js';
 
 interface ServeFlags {
   config?: string;
@@ -68,33 +69,7 @@ export function registerServeCommand(program: Command): void {
         file: flags.config ?? process.env.PEERLINK_CONFIG,
       });
       const server = await startServer(config);
-      if (server.createdAdmin) {
-        const { accountId, accessKeyId, secretAccessKey } = server.createdAdmin;
-        process.stderr.write(
-          [
-            '',
-            'Peerlink created its administrator account on first start.',
-            'Save these credentials now: the secret access key is not shown again.',
-            `  account id:        ${accountId}`,
-            `  access key id:     ${accessKeyId}`,
-            `  secret access key: ${secretAccessKey}`,
-            '',
-          ].join('\n'),
-        );
-      }
-      if (server.createdAdminUser) {
-        const { username, password } = server.createdAdminUser;
-        process.stderr.write(
-          [
-            ...(server.createdAdmin ? [] : ['']),
-            'Peerlink created its administrator user on first start (console and "peerlink login").',
-            config.adminPassword
-              ? `  username: ${username}   password: as configured (PEERLINK_ADMIN_PASSWORD)`
-              : `  username: ${username}   password: ${password}   (not shown again)`,
-            '',
-          ].join('\n'),
-        );
-      }
+      process.stderr.write(firstStartBanner(server));
       for (const [region, url] of Object.entries(server.endpoints)) {
         process.stderr.write(`Serving region ${region} at ${url}\n`);
       }

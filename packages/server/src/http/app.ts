@@ -33,6 +33,7 @@ export interface HttpAppDeps {
   logger: FastifyBaseLogger;
   bodyLimitBytes: number;
   clockSkewSeconds: number;
+  maxSignatureExpirationSeconds: number;
   /** Region of the listener that accepted a connection, by local port; filled in as listeners start. */
   regionOfPort: (port: number | undefined) => Region;
   /** Wall time for signature checks: business time may be moved by the test clock, this never is. */

@@ -56,7 +56,12 @@ const userCaller = (user: User, request: FastifyRequest): Caller => ({
  */
 export function registerAuthentication(
   app: FastifyInstance,
-  deps: { application: Application; clock: Clock; clockSkewSeconds: number },
+  deps: {
+    application: Application;
+    clock: Clock;
+    clockSkewSeconds: number;
+    maxSignatureExpirationSeconds: number;
+  },
 ): void {
   app.addHook('onRequest', async (request, reply) => {
     const { path, query } = splitUrl(request.url);
@@ -111,6 +116,7 @@ export function registerAuthentication(
       {
         now: deps.clock.now(),
         clockSkewSeconds: deps.clockSkewSeconds,
+        maxExpirationSeconds: deps.maxSignatureExpirationSeconds,
         findKey: (accessKeyId) => deps.application.accounts.resolveCredential(accessKeyId),
       },
     );

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import {
@@ -10,6 +9,7 @@ import {
   type Transaction,
 } from 'kysely';
 import pg from 'pg';
+import { ensurePrivateFile, prepareDataDir, restrictExisting } from './data-dir.js';
 import { migrateToLatest } from './migrate.js';
 import type { Database } from './schema.js';
 import { withStatementCache } from './statement-cache.js';
@@ -25,10 +25,17 @@ export const SQLITE_FILE = 'peerlink.sqlite';
  * Opens (creating if needed) the embedded SQLite database of a data directory. WAL lets readers
  * run beside the writer; synchronous=FULL fsyncs every commit, so an acknowledged write survives a
  * power cut.
+ *
+ * The database file is created (or set) 0600 before SQLite opens it: SQLite gives its -wal and -shm
+ * files the mode of the database file, and would otherwise create all three 0644 (less the umask).
+ * Leftover -wal and -shm files (after a crash) are set 0600 too.
  */
 export async function openSqlite(dataDir: string): Promise<Db> {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const sqlite = new SQLite(path.join(dataDir, SQLITE_FILE));
+  prepareDataDir(dataDir);
+  const file = path.join(dataDir, SQLITE_FILE);
+  ensurePrivateFile(file);
+  for (const suffix of ['-wal', '-shm']) restrictExisting(file + suffix);
+  const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');

@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { restrictExisting } from './data-dir.js';
 
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
@@ -23,7 +24,7 @@ export class SecretBox {
 
   /**
    * The master key given by configuration (base64), or the one kept in the data directory, created
-   * there (mode 0600) on first start.
+   * there (mode 0600) on first start; an existing file is set 0600 again in case it was loosened.
    */
   static open(dataDir: string, configuredKey: string | undefined): SecretBox {
     if (configuredKey) return SecretBox.fromKey(Buffer.from(configuredKey, 'base64'));
@@ -31,6 +32,7 @@ export class SecretBox {
     if (!existsSync(file)) {
       writeFileSync(file, randomBytes(KEY_BYTES).toString('base64'), { mode: 0o600, flag: 'wx' });
     }
+    restrictExisting(file);
     return SecretBox.fromKey(Buffer.from(readFileSync(file, 'utf8').trim(), 'base64'));
   }
 

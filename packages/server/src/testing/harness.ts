@@ -92,7 +92,12 @@ export async function startTestServer(
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.authClock ? { authClock: options.authClock } : {}),
   });
-  const admin = server.createdAdmin ?? options.admin;
+  // A configured administrator key is not handed back by startServer: the test supplied it, so it knows it.
+  const configured =
+    server.configuredAdmin && config.adminSecretAccessKey
+      ? { ...server.configuredAdmin, secretAccessKey: config.adminSecretAccessKey }
+      : undefined;
+  const admin = server.createdAdmin ?? configured ?? options.admin;
   if (!admin) {
     await server.close();
     throw new Error('the test data directory was not empty; pass the admin of the server that made it');

@@ -50,6 +50,11 @@ function sdkHeaders(atMs = clock.now()): Record<string, string> {
   };
 }
 
+/** Headers of a client that sends no request date (neither `x-bce-date` nor `Date`). */
+function undatedHeaders(): Record<string, string> {
+  return { host, 'content-type': 'application/json;charset=utf-8' };
+}
+
 /** The set Java and Python sign under an empty list: four fixed names plus every `x-bce-*` (§5.3). */
 function javaDefaultSet(headers: Record<string, string>): string[] {
   return [
@@ -241,9 +246,33 @@ describe('bce-auth-v1 over HTTP: what the SDKs send is accepted', () => {
     expect(shown).toMatchObject({ vpc: { vpcId, name: 'encoded' } });
   });
 
-  it('accepts a signature exactly as old as its expiration', async () => {
+  it('accepts a signature exactly as old as its expiration when the request carries no date of its own', async () => {
+    // With an x-bce-date as old, the date check (clockSkewSeconds, 900 s) would refuse it first.
     const timestampMs = clock.now() - 1800 * 1000;
-    bceJson(await signedGet('/v1/vpc', { headers: sdkHeaders(timestampMs), timestampMs }), 200);
+    bceJson(await signedGet('/v1/vpc', { headers: undatedHeaders(), timestampMs }), 200);
+  });
+
+  it('accepts a request date just within the clock skew (900 s) on either side', async () => {
+    for (const offset of [-900, 900]) {
+      const dateMs = clock.now() + offset * 1000;
+      // The signature's own timestamp stays now, so only the request date is at the edge.
+      bceJson(await signedGet('/v1/vpc', { headers: sdkHeaders(dateMs) }), 200);
+    }
+  });
+
+  it('accepts a fresh signature declaring a longer expiration than the cap: it is clamped, not refused', async () => {
+    for (const expirationSeconds of [3600, 9_999_999_999]) {
+      bceJson(await signedGet('/v1/vpc', { expirationSeconds }), 200);
+    }
+  });
+
+  it('serves the region named by the signed Host', async () => {
+    const headers = { ...sdkHeaders(), host: `bcc.gz.baidubce.com:${port}` };
+    const response = await signedGet('/api/v1/whoami', { headers, signed: ['host', 'x-bce-date'] });
+    expect({ status: response.status, body: JSON.parse(response.body) }).toMatchObject({
+      status: 200,
+      body: { region: 'gz' },
+    });
   });
 });
 
@@ -313,6 +342,60 @@ describe('bce-auth-v1 over HTTP: refusals', () => {
     );
   });
 
+  it('caps the declared expiration at 1800 s (maxSignatureExpirationSeconds): a three-year-old replay is RequestExpired', async () => {
+    const timestampMs = clock.now() - 3 * 365 * 24 * 60 * MINUTE;
+    // As captured: its x-bce-date as old as the signature, and without any date.
+    for (const headers of [sdkHeaders(timestampMs), undatedHeaders()]) {
+      const response = await signedGet('/v1/vpc', { headers, timestampMs, expirationSeconds: 9_999_999_999 });
+      const body = expectBceError(response, 400, 'RequestExpired');
+      expect(body.message).toContain('1800');
+    }
+    // A declared 3600 s counts as 1800 s: 1801 s after signing it has expired.
+    const justPast = clock.now() - 1801 * 1000;
+    expectBceError(
+      await signedGet('/v1/vpc', {
+        headers: undatedHeaders(),
+        timestampMs: justPast,
+        expirationSeconds: 3600,
+      }),
+      400,
+      'RequestExpired',
+    );
+  });
+
+  it('checks the request date within clockSkewSeconds (900 s) whatever the expiration: 403 RequestTimeTooSkewed', async () => {
+    // Signed 901 s ago with the usual 1800 s validity: the signature has not expired, the date is too old.
+    const old = clock.now() - 901 * 1000;
+    const stale = await signedGet('/v1/vpc', { headers: sdkHeaders(old), timestampMs: old });
+    expectBceError(stale, 403, 'RequestTimeTooSkewed');
+    // A date too far ahead, under a signature timestamped now.
+    const ahead = await signedGet('/v1/vpc', { headers: sdkHeaders(clock.now() + 901 * 1000) });
+    expectBceError(ahead, 403, 'RequestTimeTooSkewed');
+    // Java's RFC 1123 Date is held to the same bound.
+    const javaHeaders = { ...undatedHeaders(), date: new Date(old).toUTCString() };
+    const java = await signedGet('/v1/vpc', { headers: javaHeaders, timestampMs: old, signed: 'empty' });
+    expectBceError(java, 403, 'RequestTimeTooSkewed');
+  });
+
+  it('refuses a signature that does not cover the Host header: 403 AccessDenied', async () => {
+    const response = await signedGet('/v1/vpc', { signed: ['content-type', 'x-bce-date'] });
+    const body = expectBceError(response, 403, 'AccessDenied');
+    expect(body.message).toContain('host');
+  });
+
+  it('does not serve the region an unsigned Host names', async () => {
+    // Signed for bj's endpoint without covering Host, then sent with a Host naming gz.
+    const headers = { ...sdkHeaders(), host: `bcc.gz.baidubce.com:${port}` };
+    const response = await signedGet('/api/v1/whoami', { headers, signed: ['x-bce-date'] });
+    expect(response.status).toBe(403);
+    expect(JSON.parse(response.body)).toMatchObject({ code: 'AccessDenied' });
+    // Covered by the signature, a Host changed in transit breaks it.
+    const authorization = await authorize({ path: '/api/v1/whoami', headers: sdkHeaders() });
+    const moved = await send({ path: '/api/v1/whoami', headers, authorization });
+    expect(moved.status).toBe(400);
+    expect(JSON.parse(moved.body)).toMatchObject({ code: 'SignatureDoesNotMatch' });
+  });
+
   it('refuses a timestamp far in the future: 400 RequestExpired', async () => {
     const timestampMs = clock.now() + 60 * MINUTE;
     const response = await signedGet('/v1/vpc', { headers: sdkHeaders(timestampMs), timestampMs });
@@ -351,6 +434,35 @@ describe('bce-auth-v1 over HTTP: refusals', () => {
     const headers = { ...sdkHeaders(), 'x-bce-date': 'yesterday' };
     const response = await signedGet('/v1/vpc', { headers });
     expectBceError(response, 400, 'InvalidHTTPRequest');
+  });
+});
+
+describe('maxSignatureExpirationSeconds', () => {
+  it('clamps every signature to the configured validity', async () => {
+    const short = await startTestServer({
+      clock,
+      authClock: clock,
+      overrides: { maxSignatureExpirationSeconds: 60 },
+    });
+    try {
+      const shortPort = Number(new URL(short.endpoint()).port);
+      const shortAccount = await short.newAccount();
+      const at = async (ageSeconds: number) => {
+        const headers = { host: `127.0.0.1:${shortPort}` };
+        const authorization = await authorize({
+          path: '/v1/vpc',
+          headers,
+          credentials: shortAccount.credentials,
+          timestampMs: clock.now() - ageSeconds * 1000,
+        });
+        return rawRequest({ port: shortPort, path: '/v1/vpc', headers: { ...headers, authorization } });
+      };
+      // Declared 1800 s (the SDK default), honoured for 60.
+      bceJson(await at(60), 200);
+      expectBceError(await at(61), 400, 'RequestExpired');
+    } finally {
+      await short.close();
+    }
   });
 });
 

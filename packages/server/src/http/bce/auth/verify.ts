@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { HttpError } from '../../errors.js';
-import { canonicalRequest, signature } from './canonical.js';
+import { canonicalRequest, defaultSignedHeaderNames, signature } from './canonical.js';
 
 export interface ParsedAuthorization {
   accessKeyId: string;
@@ -62,6 +62,23 @@ function requestDateMs(headers: IncomingHttpHeaders): number | undefined {
   return ms;
 }
 
+/**
+ * The Host header must be signed and present: it names the region served (request-context.ts), so an
+ * unsigned one would let a captured request be replayed against another region. Every Baidu SDK
+ * signs it, explicitly (Go, JS) or through the default set of an empty list (Java, Python).
+ */
+function requireSignedHost(signedHeaders: string[], headers: IncomingHttpHeaders): void {
+  const names = signedHeaders.length > 0 ? signedHeaders : defaultSignedHeaderNames(headers);
+  if (!names.includes('host') || !headers.host) {
+    throw new HttpError(
+      403,
+      'AccessDenied',
+      'the signature must cover the Host header: sign "host" (list it in the signed headers, or leave the list empty)',
+      'HostNotSigned',
+    );
+  }
+}
+
 export interface VerifiableRequest {
   method: string;
   rawPath: string;
@@ -71,7 +88,10 @@ export interface VerifiableRequest {
 
 export interface VerifyOptions<K extends { secretAccessKey: string }> {
   now: number;
+  /** How far the request date may be from `now`, and the signature timestamp ahead of it. */
   clockSkewSeconds: number;
+  /** The longest validity honoured, whatever the signature declares (a longer one is clamped). */
+  maxExpirationSeconds: number;
   /** The key behind an access key id, or undefined when the id is unknown. */
   findKey: (accessKeyId: string) => Promise<K | undefined>;
 }
@@ -89,28 +109,36 @@ export async function verifyBceRequest<K extends { secretAccessKey: string }>(
     throw new HttpError(403, 'AccessDenied', 'the request carries no Authorization header');
   }
   const auth = parseAuthorization(header);
+  requireSignedHost(auth.signedHeaders, request.headers);
   const key = await options.findKey(auth.accessKeyId);
   if (key === undefined) {
     throw new HttpError(403, 'InvalidAccessKeyId', `access key id ${auth.accessKeyId} does not exist`);
   }
   const skewMs = options.clockSkewSeconds * 1000;
-  if (options.now > auth.timestampMs + auth.expirationSeconds * 1000) {
+  // Clamped rather than refused: a signature grants at most its declared validity and the server may
+  // honour less, so a fresh request from a client configured for longer still works, while a captured
+  // one is worthless after the cap. Every Baidu SDK declares 1800 s.
+  const validSeconds = Math.min(auth.expirationSeconds, options.maxExpirationSeconds);
+  if (options.now > auth.timestampMs + validSeconds * 1000) {
     throw new HttpError(
       400,
       'RequestExpired',
-      `Request has expired. Timestamp date is ${auth.timestamp}, expiration is ${auth.expirationSeconds} seconds`,
+      `Request has expired. Timestamp date is ${auth.timestamp}, expiration is ${auth.expirationSeconds} seconds` +
+        (validSeconds < auth.expirationSeconds ? `, of which this server honours ${validSeconds}` : ''),
     );
   }
   if (auth.timestampMs > options.now + skewMs) {
     throw new HttpError(400, 'RequestExpired', `Request timestamp ${auth.timestamp} lies in the future`);
   }
+  // The skew alone bounds the request date: the signature's validity must not widen it, or a signed
+  // x-bce-date could be replayed for as long as the client declared. The code is the one the JS SDK
+  // reacts to by correcting its clock offset and retrying.
   const dateMs = requestDateMs(request.headers);
-  const tolerance = Math.max(skewMs, auth.expirationSeconds * 1000);
-  if (dateMs !== undefined && Math.abs(dateMs - options.now) > tolerance) {
+  if (dateMs !== undefined && Math.abs(dateMs - options.now) > skewMs) {
     throw new HttpError(
       403,
       'RequestTimeTooSkewed',
-      'the request date differs too much from the server time',
+      `the request date differs from the server time by more than ${options.clockSkewSeconds} seconds`,
     );
   }
   const prefix = `bce-auth-v1/${auth.accessKeyId}/${auth.timestamp}/${auth.expirationSeconds}`;
