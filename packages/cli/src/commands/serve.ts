@@ -69,10 +69,11 @@ export function registerServeCommand(program: Command): void {
         file: flags.config ?? process.env.PEERLINK_CONFIG,
       });
       const server = await startServer(config);
-      process.stderr.write(firstStartBanner(server));
-      for (const [region, url] of Object.entries(server.endpoints)) {
-        process.stderr.write(`Serving region ${region} at ${url}\n`);
-      }
+      // One write, so that a reader waiting for the first "Serving region" line has them all.
+      const serving = Object.entries(server.endpoints).map(
+        ([region, url]) => `Serving region ${region} at ${url}\n`,
+      );
+      process.stderr.write(firstStartBanner(server) + serving.join(''));
       const stop = () => {
         server.close().then(
           () => process.exit(0),
