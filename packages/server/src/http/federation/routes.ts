@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { isEnvelope } from '../../federation/envelope.js';
 import type { HttpAppDeps } from '../app.js';
 import { HttpError } from '../errors.js';
+import { parseJsonText } from '../json-body.js';
 import { verifyFederationRequest } from './verify.js';
 
 const MAX_MESSAGES = 500;
@@ -11,12 +12,11 @@ const MAX_MESSAGES = 500;
  */
 const MAX_PUSH_BYTES = 32 * 1024 * 1024;
 
+/** The body as a JSON object, with the same nesting limit as every other body (json-body.ts). */
 function parseJson(raw: string): Record<string, unknown> {
-  try {
-    const value = JSON.parse(raw) as unknown;
-    if (typeof value === 'object' && value !== null && !Array.isArray(value))
-      return value as Record<string, unknown>;
-  } catch {}
+  const value = parseJsonText(raw);
+  if (typeof value === 'object' && value !== null && !Array.isArray(value))
+    return value as Record<string, unknown>;
   throw new HttpError(400, 'MalformedJSON', 'the body must be a JSON object');
 }
 
