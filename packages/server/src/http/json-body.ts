@@ -2,8 +2,6 @@ import { createHash } from 'node:crypto';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../json-depth.js';
 import { HttpError } from './errors.js';
 
-export { MAX_JSON_DEPTH };
-
 /**
  * JSON text from a client, parsed; refused with 400 MalformedJSON when it is not JSON or nests
  * deeper than MAX_JSON_DEPTH (checked first, so nothing recursive ever sees such a value).
