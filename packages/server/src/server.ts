@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino, { type DestinationStream } from 'pino';
 import type { NewCredentials } from './app/accounts.js';
@@ -7,6 +7,7 @@ import { type Clock, systemClock, TestClock } from './clock.js';
 import type { Config } from './config.js';
 import type { Region } from './domain/regions.js';
 import { buildHttpApp } from './http/app.js';
+import { createListener, type ListenerLimits } from './http/listener.js';
 import { Reconciler } from './reconciler/reconciler.js';
 import { openDatabase } from './store/database.js';
 import { SecretBox } from './store/secret-box.js';
@@ -104,12 +105,20 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   await application.enrollment.ensure();
 
   const regionByPort = new Map<number, Region>();
+  const listenerLimits: ListenerLimits = {
+    headersTimeoutMs: config.headersTimeoutMs,
+    requestTimeoutMs: config.requestTimeoutMs,
+    keepAliveTimeoutMs: config.keepAliveTimeoutMs,
+    idleTimeoutMs: config.idleTimeoutMs,
+    maxConnections: config.maxConnections,
+  };
   const app = buildHttpApp({
     application,
     db,
     clock,
     logger,
     bodyLimitBytes: config.bodyLimitBytes,
+    listenerLimits,
     clockSkewSeconds: config.clockSkewSeconds,
     regionOfPort: (port) => (port !== undefined && regionByPort.get(port)) || config.region,
     authClock,
@@ -127,7 +136,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     endpoints[config.region] = `http://${config.host}:${mainPort}`;
     application.enrollment.publicUrl = config.publicUrl ?? endpoints[config.region] ?? null;
     for (const [region, port] of Object.entries(config.regionPorts) as [Region, number][]) {
-      const server = createServer((req, res) => app.routing(req, res));
+      const server = createListener(listenerLimits, (req, res) => app.routing(req, res));
       extraServers.push(server);
       const bound = await listen(server, port, config.host);
       regionByPort.set(bound, region);
