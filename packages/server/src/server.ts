@@ -19,6 +19,8 @@ export interface RunningServer {
   createdAdmin?: NewCredentials;
   /** Set when the first start created the `admin` user: its password (configured or generated), to show once. */
   createdAdminUser?: { username: string; password: string };
+  /** Every method and path the HTTP API serves, as registered (`/v1/vpc/:vpcId`). */
+  routes: ReadonlyArray<{ method: string; url: string }>;
   /** Runs due work now until nothing is left (tests use it after moving their clock). */
   reconcile(): Promise<number>;
   close(): Promise<void>;
@@ -105,6 +107,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   await application.enrollment.ensure();
 
   const regionByPort = new Map<number, Region>();
+  const routes: Array<{ method: string; url: string }> = [];
   const listenerLimits: ListenerLimits = {
     headersTimeoutMs: config.headersTimeoutMs,
     requestTimeoutMs: config.requestTimeoutMs,
@@ -124,6 +127,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     authClock,
     testClock,
     reconciler,
+    onRoute: (route) => routes.push(route),
   });
   await app.ready();
 
@@ -154,6 +158,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   let closing: Promise<void> | undefined;
   return {
     endpoints,
+    routes,
     ...(createdAdmin ? { createdAdmin } : {}),
     ...(createdAdminUser ? { createdAdminUser } : {}),
     reconcile: () => reconciler.drain(),

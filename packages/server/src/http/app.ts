@@ -44,6 +44,8 @@ export interface HttpAppDeps {
   reconciler: Reconciler;
   /** The built web console served at /console/; packages/console/dist by default. */
   consoleDistDir?: string;
+  /** Told of every route as it is registered (server.ts lists them for diagnostics and tests). */
+  onRoute?: (route: { method: string; url: string }) => void;
 }
 
 export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
@@ -75,6 +77,12 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
       return renderError(request, reply, toHttpError(error));
     },
   });
+
+  const { onRoute } = deps;
+  if (onRoute)
+    app.addHook('onRoute', (route) => {
+      for (const method of [route.method].flat()) onRoute({ method, url: route.url });
+    });
 
   app.decorateRequest('region', 'bj');
   app.decorateRequest('caller', undefined);
