@@ -68,4 +68,30 @@ describe('resolveConfig', () => {
     expect(() => resolveConfig({ flags: { region: 'mars' } })).toThrow(ConfigError);
     expect(() => resolveConfig({ env: { PEERLINK_REGION_PORTS: 'gz' } })).toThrow(/region=port/);
   });
+
+  it('reads the listener timeouts and connection cap from the environment', () => {
+    const config = resolveConfig({
+      env: {
+        PEERLINK_HEADERS_TIMEOUT_MS: '2000',
+        PEERLINK_REQUEST_TIMEOUT_MS: '30000',
+        PEERLINK_KEEP_ALIVE_TIMEOUT_MS: '4000',
+        PEERLINK_IDLE_TIMEOUT_MS: '20000',
+        PEERLINK_MAX_CONNECTIONS: '50',
+      },
+    });
+    expect(config).toMatchObject({
+      headersTimeoutMs: 2000,
+      requestTimeoutMs: 30000,
+      keepAliveTimeoutMs: 4000,
+      idleTimeoutMs: 20000,
+      maxConnections: 50,
+    });
+    expect(() => resolveConfig({ env: { PEERLINK_MAX_CONNECTIONS: '0' } })).toThrow(/maxConnections/);
+  });
+
+  it('refuses a headers timeout longer than the request timeout', () => {
+    expect(() => resolveConfig({ flags: { headersTimeoutMs: 5000, requestTimeoutMs: 1000 } })).toThrow(
+      /headersTimeoutMs/,
+    );
+  });
 });

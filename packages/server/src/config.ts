@@ -48,6 +48,16 @@ export interface Config {
   publicUrl?: string;
   /** Serve /api/v1/_test/clock and /api/v1/_test/reset, with business time that can be moved. */
   testClock: boolean;
+  /** How long a client may take to send a request's headers (a silent new connection too): 408. */
+  headersTimeoutMs: number;
+  /** How long a client may take to send a whole request, headers and body: 408. */
+  requestTimeoutMs: number;
+  /** How long a connection may wait idle between requests (Node adds 1 s to it). */
+  keepAliveTimeoutMs: number;
+  /** How long a connection may pass no bytes either way before it is dropped. */
+  idleTimeoutMs: number;
+  /** Connections each listener holds at once; more are closed as they arrive. */
+  maxConnections: number;
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -66,6 +76,13 @@ export const DEFAULT_CONFIG: Config = {
   reconcileIntervalMs: 250,
   federationRetryMaxMs: 5 * 60 * 1000,
   testClock: false,
+  headersTimeoutMs: 10_000,
+  // The largest uploads are a 12 MiB space file and a 32 MiB federation push (whose sender gives
+  // up after 10 s): a minute is 12 MiB at under 2 Mbit/s.
+  requestTimeoutMs: 60_000,
+  keepAliveTimeoutMs: 5_000,
+  idleTimeoutMs: 30_000,
+  maxConnections: 1000,
 };
 
 const LogLevel = Type.Union(
@@ -110,6 +127,11 @@ const PartialConfig = Type.Object(
     testClock: Type.Boolean(),
     publicUrl: Type.String({ pattern: '^https?://' }),
     federationRetryMaxMs: Positive,
+    headersTimeoutMs: Positive,
+    requestTimeoutMs: Positive,
+    keepAliveTimeoutMs: Positive,
+    idleTimeoutMs: Positive,
+    maxConnections: Positive,
   },
   { additionalProperties: false },
 );
@@ -173,6 +195,17 @@ export function overridesFromEnv(env: NodeJS.ProcessEnv): ConfigOverrides {
   );
   const stepMs = text('PEERLINK_PEERCONN_STEP_MS');
   set('peerConnStepMs', stepMs && parseInteger('PEERLINK_PEERCONN_STEP_MS', stepMs));
+  const integers: Array<[string, string]> = [
+    ['headersTimeoutMs', 'PEERLINK_HEADERS_TIMEOUT_MS'],
+    ['requestTimeoutMs', 'PEERLINK_REQUEST_TIMEOUT_MS'],
+    ['keepAliveTimeoutMs', 'PEERLINK_KEEP_ALIVE_TIMEOUT_MS'],
+    ['idleTimeoutMs', 'PEERLINK_IDLE_TIMEOUT_MS'],
+    ['maxConnections', 'PEERLINK_MAX_CONNECTIONS'],
+  ];
+  for (const [key, name] of integers) {
+    const value = text(name);
+    set(key, value && parseInteger(name, value));
+  }
   return checkOverrides('environment', o);
 }
 
@@ -210,6 +243,11 @@ export function resolveConfig(layers: {
       'with a database URL, give the master key (PEERLINK_MASTER_KEY, base64 of 32 bytes) so that every replica can read the stored secrets',
     );
   }
+  // Node refuses a listener whose headers may take longer than the whole request.
+  if (config.headersTimeoutMs > config.requestTimeoutMs)
+    throw new ConfigError(
+      `headersTimeoutMs (${config.headersTimeoutMs}) must not exceed requestTimeoutMs (${config.requestTimeoutMs})`,
+    );
   for (const region of [config.region, ...Object.keys(config.regionPorts)]) {
     if (!isRegion(region)) throw new ConfigError(`unknown region "${region}"`);
   }

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino, { type DestinationStream } from 'pino';
 import type { NewCredentials } from './app/accounts.js';
@@ -7,6 +7,7 @@ import { type Clock, systemClock, TestClock } from './clock.js';
 import type { Config } from './config.js';
 import type { Region } from './domain/regions.js';
 import { buildHttpApp } from './http/app.js';
+import { createListener, type ListenerLimits } from './http/listener.js';
 import { Reconciler } from './reconciler/reconciler.js';
 import { prepareDataDir } from './store/data-dir.js';
 import { openDatabase } from './store/database.js';
@@ -27,6 +28,8 @@ export interface RunningServer {
   createdAdminUser?: { username: string; password: string };
   /** Set when the first start created the `admin` user with the configured `adminPassword`. */
   configuredAdminUser?: { username: string };
+  /** Every method and path the HTTP API serves, as registered (`/v1/vpc/:vpcId`). */
+  routes: ReadonlyArray<{ method: string; url: string }>;
   /** Runs due work now until nothing is left (tests use it after moving their clock). */
   reconcile(): Promise<number>;
   close(): Promise<void>;
@@ -123,18 +126,28 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   await application.enrollment.ensure();
 
   const regionByPort = new Map<number, Region>();
+  const routes: Array<{ method: string; url: string }> = [];
+  const listenerLimits: ListenerLimits = {
+    headersTimeoutMs: config.headersTimeoutMs,
+    requestTimeoutMs: config.requestTimeoutMs,
+    keepAliveTimeoutMs: config.keepAliveTimeoutMs,
+    idleTimeoutMs: config.idleTimeoutMs,
+    maxConnections: config.maxConnections,
+  };
   const app = buildHttpApp({
     application,
     db,
     clock,
     logger,
     bodyLimitBytes: config.bodyLimitBytes,
+    listenerLimits,
     clockSkewSeconds: config.clockSkewSeconds,
     maxSignatureExpirationSeconds: config.maxSignatureExpirationSeconds,
     regionOfPort: (port) => (port !== undefined && regionByPort.get(port)) || config.region,
     authClock,
     testClock,
     reconciler,
+    onRoute: (route) => routes.push(route),
   });
   await app.ready();
 
@@ -147,7 +160,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     endpoints[config.region] = `http://${config.host}:${mainPort}`;
     application.enrollment.publicUrl = config.publicUrl ?? endpoints[config.region] ?? null;
     for (const [region, port] of Object.entries(config.regionPorts) as [Region, number][]) {
-      const server = createServer((req, res) => app.routing(req, res));
+      const server = createListener(listenerLimits, (req, res) => app.routing(req, res));
       extraServers.push(server);
       const bound = await listen(server, port, config.host);
       regionByPort.set(bound, region);
@@ -165,6 +178,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   let closing: Promise<void> | undefined;
   return {
     endpoints,
+    routes,
     ...(firstAdmin && !configuredAdmin ? { createdAdmin: firstAdmin } : {}),
     ...(firstAdmin && configuredAdmin
       ? { configuredAdmin: { accountId: firstAdmin.accountId, accessKeyId: firstAdmin.accessKeyId } }

@@ -14,7 +14,21 @@ interface ServeFlags {
   logLevel?: string;
   testClock?: boolean;
   publicUrl?: string;
+  headersTimeoutMs?: string;
+  requestTimeoutMs?: string;
+  keepAliveTimeoutMs?: string;
+  idleTimeoutMs?: string;
+  maxConnections?: string;
 }
+
+/** Listener limits given as flags: whole numbers (resolveConfig refuses 0). */
+const LIMIT_FLAGS = [
+  ['headersTimeoutMs', '--headers-timeout-ms'],
+  ['requestTimeoutMs', '--request-timeout-ms'],
+  ['keepAliveTimeoutMs', '--keep-alive-timeout-ms'],
+  ['idleTimeoutMs', '--idle-timeout-ms'],
+  ['maxConnections', '--max-connections'],
+] as const;
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -39,6 +53,12 @@ function flagOverrides(
   if (flags.logLevel !== undefined) overrides.logLevel = flags.logLevel;
   if (flags.testClock) overrides.testClock = true;
   if (flags.publicUrl !== undefined) overrides.publicUrl = flags.publicUrl;
+  for (const [key, flag] of LIMIT_FLAGS) {
+    const value = flags[key];
+    if (value === undefined) continue;
+    if (!/^\d+$/.test(value)) throw new Error(`${flag}: "${value}" is not a whole number`);
+    overrides[key] = Number(value);
+  }
   return overrides as ConfigOverrides;
 }
 
@@ -60,6 +80,11 @@ export function registerServeCommand(program: Command): void {
     .option('--public-url <url>', 'base URL other enrollments reach this one at (default: the listener)')
     .option('--test-clock', 'serve /api/v1/_test/clock and /api/v1/_test/reset (business time you can move)')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (default info)')
+    .option('--headers-timeout-ms <ms>', 'time a client has to send request headers (default 10000)')
+    .option('--request-timeout-ms <ms>', 'time a client has to send a whole request (default 60000)')
+    .option('--keep-alive-timeout-ms <ms>', 'idle time between requests on a connection (default 5000)')
+    .option('--idle-timeout-ms <ms>', 'time a connection may pass no bytes either way (default 30000)')
+    .option('--max-connections <n>', 'connections each listener holds at once (default 1000)')
     .action(async (flags: ServeFlags) => {
       // Loaded here so that client commands start without the server's dependencies.
       const { parseRegionPorts, resolveConfig, startServer } = await import('@peerlink/server');

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import { DomainError } from '../domain/errors.js';
+import { nestsDeeperThan } from '../json-depth.js';
 import type { Db, Executor } from '../store/database.js';
 import { findInboxEntry, insertInboxEntry } from '../store/repositories/outbox.js';
 import { transact } from '../store/transact.js';
@@ -137,6 +138,8 @@ function refusalOf(outcome: string): Omit<Refusal, 'messageId'> | undefined {
 }
 
 function parseBody<K extends MessageKind>(envelope: Envelope): MessageBodies[K] | undefined {
+  // Handlers walk bodies recursively (canonical JSON, checks): deep nesting is no valid message.
+  if (nestsDeeperThan(envelope.body)) return undefined;
   try {
     const body = JSON.parse(envelope.body) as unknown;
     return typeof body === 'object' && body !== null ? (body as MessageBodies[K]) : undefined;

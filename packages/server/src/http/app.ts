@@ -21,6 +21,7 @@ import { consoleRoutes, DEFAULT_CONSOLE_DIST } from './console.js';
 import { HttpError, toHttpError } from './errors.js';
 import { federationRoutes } from './federation/routes.js';
 import { parseJsonBody } from './json-body.js';
+import { createListener, type ListenerLimits } from './listener.js';
 import { registerObservability } from './observability.js';
 import { parseRawQuery, queryObject, splitUrl } from './raw-query.js';
 import { BCE_JSON, isPeerlinkApi, renderError } from './render-error.js';
@@ -32,6 +33,8 @@ export interface HttpAppDeps {
   clock: Clock;
   logger: FastifyBaseLogger;
   bodyLimitBytes: number;
+  /** Timeouts and the connection cap of the main listener (server.ts gives the others the same). */
+  listenerLimits: ListenerLimits;
   clockSkewSeconds: number;
   maxSignatureExpirationSeconds: number;
   /** Region of the listener that accepted a connection, by local port; filled in as listeners start. */
@@ -42,6 +45,8 @@ export interface HttpAppDeps {
   reconciler: Reconciler;
   /** The built web console served at /console/; packages/console/dist by default. */
   consoleDistDir?: string;
+  /** Told of every route as it is registered (server.ts lists them for diagnostics and tests). */
+  onRoute?: (route: { method: string; url: string }) => void;
 }
 
 export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
@@ -51,6 +56,7 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     genReqId: () => randomUUID(),
     bodyLimit: deps.bodyLimitBytes,
+    serverFactory: (handler) => createListener(deps.listenerLimits, handler),
     routerOptions: {
       ignoreTrailingSlash: true,
       // The raw query is parsed as bce-auth-v1 signs it: percent-decoding only, `+` stays a plus.
@@ -72,6 +78,12 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
       return renderError(request, reply, toHttpError(error));
     },
   });
+
+  const { onRoute } = deps;
+  if (onRoute)
+    app.addHook('onRoute', (route) => {
+      for (const method of [route.method].flat()) onRoute({ method, url: route.url });
+    });
 
   app.decorateRequest('region', 'bj');
   app.decorateRequest('caller', undefined);

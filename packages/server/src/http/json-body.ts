@@ -1,5 +1,25 @@
 import { createHash } from 'node:crypto';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../json-depth.js';
 import { HttpError } from './errors.js';
+
+/**
+ * JSON text from a client, parsed; refused with 400 MalformedJSON when it is not JSON or nests
+ * deeper than MAX_JSON_DEPTH (checked first, so nothing recursive ever sees such a value).
+ */
+export function parseJsonText(text: string): unknown {
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH))
+    throw new HttpError(
+      400,
+      'MalformedJSON',
+      `the request body nests objects or arrays deeper than ${MAX_JSON_DEPTH} levels`,
+      'JsonTooDeep',
+    );
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpError(400, 'MalformedJSON', 'the request body is not valid JSON');
+  }
+}
 
 /**
  * Request bodies are JSON whatever Content-Type says (the SDKs disagree on its spelling); an empty
@@ -10,9 +30,5 @@ export function parseJsonBody(body: Buffer, contentMd5: string | undefined): unk
     throw new HttpError(400, 'BadDigest', 'Content-MD5 does not match the body');
   }
   if (body.length === 0) return undefined;
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new HttpError(400, 'MalformedJSON', 'the request body is not valid JSON');
-  }
+  return parseJsonText(body.toString('utf8'));
 }

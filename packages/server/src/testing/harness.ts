@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import {
   type ClientConfig,
   type Credentials,
@@ -58,6 +59,18 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** A log stream that keeps every JSON line a server writes, for tests that check what was logged. */
+export function capturedLog(): { stream: Writable; lines: Array<Record<string, unknown>> } {
+  const lines: Array<Record<string, unknown>> = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  return { stream, lines };
+}
+
 export function tempDataDir(): string {
   return mkdtempSync(path.join(tmpdir(), 'peerlink-test-'));
 }
@@ -74,6 +87,8 @@ export async function startTestServer(
      * data directory must be new, so that the administrator's credentials are known.
      */
     admin?: NewCredentials;
+    /** Where the server's pino lines go (with `overrides.logLevel`); nowhere by default. */
+    logStream?: Writable;
   } = {},
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? tempDataDir();
@@ -91,6 +106,7 @@ export async function startTestServer(
   const server = await startServer(config, {
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.authClock ? { authClock: options.authClock } : {}),
+    ...(options.logStream ? { logStream: options.logStream } : {}),
   });
   // A configured administrator key is not handed back by startServer: the test supplied it, so it knows it.
   const configured =

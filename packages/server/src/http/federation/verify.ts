@@ -26,19 +26,31 @@ function header(request: FastifyRequest, name: string): string {
   return value;
 }
 
+/** Who sent a federation request, as its headers say: checked before the body is read. */
+export interface FederationSender {
+  from: string;
+  to: string;
+  /** The key the signature must match: the one this side knows, or the one offered on first contact. */
+  key: string;
+  /** This side knows no key for the sender yet: the request may only carry a small first message. */
+  firstContact: boolean;
+  date: number;
+  nonce: string;
+  signature: string;
+}
+
 /**
- * Checks a request from another enrollment: addressed to this one, signed by the sender's key
- * (the one this side knows; on first contact the key the request carries, which the message then
- * has to justify), timestamp within the window, nonce never seen (replays refused), sender
- * allowed by the ingress policy, and this side accepting requests on its MPX connection (an
- * egress-only side opens requests but takes none). Answers the sender's enrollment id.
+ * Checks what the headers of a request from another enrollment can tell, so that a stranger is
+ * refused before its body is read: addressed to this one, timestamp within the window, a key to
+ * check the signature with (the one this side knows; on first contact the key the request
+ * carries, which the message then has to justify), sender allowed by the ingress policy, and this
+ * side accepting requests on its MPX connection (an egress-only side opens requests but takes none).
  */
-export async function verifyFederationRequest(
+export async function checkFederationHeaders(
   request: FastifyRequest,
-  rawBody: string,
   deps: { application: Application; db: Db; authClock: Clock },
   options: { allowFirstContact: boolean },
-): Promise<string> {
+): Promise<FederationSender> {
   const from = header(request, FEDERATION_HEADERS.from);
   const to = header(request, FEDERATION_HEADERS.to);
   const dateText = header(request, FEDERATION_HEADERS.date);
@@ -47,8 +59,7 @@ export async function verifyFederationRequest(
   const self = await deps.application.enrollment.get();
   if (to !== self.id) throw refuse(421, 'WrongEnrollment', `this is enrollment ${self.id}, not ${to}`);
   const date = Number(dateText);
-  const now = deps.authClock.now();
-  if (!Number.isSafeInteger(date) || Math.abs(now - date) > FEDERATION_WINDOW_MS)
+  if (!Number.isSafeInteger(date) || Math.abs(deps.authClock.now() - date) > FEDERATION_WINDOW_MS)
     throw refuse(
       401,
       'RequestExpired',
@@ -63,11 +74,6 @@ export async function verifyFederationRequest(
       'UnknownEnrollment',
       `this enrollment has no MPX connection or relay channel with ${from}`,
     );
-  const parts = { method: request.method, pathAndQuery: request.url, from, to, date, nonce, body: rawBody };
-  if (!verifyRequestSignature(key, parts, signature))
-    throw refuse(401, 'SignatureMismatch', 'the request signature does not match the sender key');
-  if (!(await rememberNonce(deps.db, `${from}:${nonce}`, now)))
-    throw refuse(401, 'Replayed', 'this request was received before (nonce reused)');
   const address = request.socket.remoteAddress?.replace(/^::ffff:/, '');
   if (
     !(await deps.application.policies.allowsIngressFrom(deps.db, {
@@ -87,5 +93,24 @@ export async function verifyFederationRequest(
       'DirectionNotAllowed',
       `this side's MPX connection with ${from} is egress only: it opens requests and accepts none`,
     );
+  return { from, to, key, firstContact: known === undefined, date, nonce, signature };
+}
+
+/**
+ * Checks, once the body is read, that the sender's key signed this request over it, and that its
+ * nonce was never seen (replays refused). Answers the sender's enrollment id.
+ */
+export async function verifyFederationBody(
+  request: FastifyRequest,
+  sender: FederationSender,
+  rawBody: string,
+  deps: { db: Db; authClock: Clock },
+): Promise<string> {
+  const { from, to, key, date, nonce, signature } = sender;
+  const parts = { method: request.method, pathAndQuery: request.url, from, to, date, nonce, body: rawBody };
+  if (!verifyRequestSignature(key, parts, signature))
+    throw refuse(401, 'SignatureMismatch', 'the request signature does not match the sender key');
+  if (!(await rememberNonce(deps.db, `${from}:${nonce}`, deps.authClock.now())))
+    throw refuse(401, 'Replayed', 'this request was received before (nonce reused)');
   return from;
 }
