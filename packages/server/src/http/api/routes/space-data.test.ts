@@ -48,7 +48,7 @@ beforeAll(async () => {
   for (const name of ['Operational', 'Need To Know']) {
     await admin.spaceData.createMarking({ name, description: `${name} only` });
     // Labelling and reading marked data needs membership (R25).
-    await admin.spaceData.setMarkingMembers(name, [alice.accountId]);
+    await admin.spaceData.setMarkingMembers(name, [alice.accountId, t.admin.accountId]);
   }
 });
 afterAll(() => t.close());
@@ -798,9 +798,9 @@ describe('markings restrict reads (mandatory access control, R25)', () => {
     expect(await ids(none)).toEqual([plain.objectId]);
     for (const who of [half, none]) {
       expect((await who.spaceData.listAllFiles(space)).map((f) => f.fileId)).toEqual([]);
-      expect((await who.spaceData.listAllObjects(space, { type: 'Person' })).map((o) => o.objectId)).not.toContain(
-        both.objectId,
-      );
+      expect(
+        (await who.spaceData.listAllObjects(space, { type: 'Person' })).map((o) => o.objectId),
+      ).not.toContain(both.objectId);
     }
   });
 
@@ -860,9 +860,11 @@ describe('markings restrict reads (mandatory access control, R25)', () => {
   it('gives administrators, who manage markings, no read of marked data without membership', async () => {
     // The administrator created the space, so it manages it.
     expect(await ids(admin as unknown as Tenant)).toEqual([plain.objectId]);
-    expect(
-      await refusedWith(() => admin.spaceData.getObject(space, both.objectId)),
-    ).toEqual([404, 'NoSuchObject', 'NoSuchObject']);
+    expect(await refusedWith(() => admin.spaceData.getObject(space, both.objectId))).toEqual([
+      404,
+      'NoSuchObject',
+      'NoSuchObject',
+    ]);
   });
 });
 
