@@ -294,6 +294,17 @@ describe('data peering between two servers over MPX', () => {
     expect((await carol.spaceData.listMarkings()).markings.map((m) => [m.name, m.members])).toEqual([
       ['Operational', [carol.accountId]],
     ]);
+
+    // A security change she proposes names what she sees; the hidden marking stays in force.
+    const change = await carol.peerManager.proposeChange(peering.bConnectionId, {
+      security: { classification: 'TOP SECRET', markings: ['Operational'] },
+    });
+    expect(change.security).toEqual({ classification: 'TOP SECRET', markings: ['Operational', null] });
+    const asAdmin = await b.pm.getPeerConnection(peering.bConnectionId);
+    expect(asAdmin.changeRequests.find((c) => c.changeId === change.changeId)!.security).toEqual({
+      classification: 'TOP SECRET',
+      markings: ['Exercise', 'Operational'],
+    });
   });
 
   it('maps an object type to another with a subset of properties, both ways (R28, R31)', async () => {
