@@ -21,6 +21,7 @@ const env = {
 };
 let server: ServeProcess;
 let spaceId: string;
+let adminId: string;
 
 beforeAll(async () => {
   server = await spawnServe(['--data-dir', path.join(dir, 'data')], {
@@ -36,7 +37,10 @@ beforeAll(async () => {
     '--sk',
     'admin-sk-0001',
   );
-  ({ spaceId } = await json('spaces', 'create', 'Personnel', '--description', 'cli data e2e'));
+  let managers: string[];
+  ({ spaceId, managers } = await json('spaces', 'create', 'Personnel', '--description', 'cli data e2e'));
+  // The administrator created the space, so it manages it: its account id.
+  adminId = managers[0]!;
 });
 afterAll(() => server.stop());
 
@@ -73,6 +77,8 @@ describe('peerlink data markings', () => {
     const none = await runCli(['data', 'markings', 'members', 'PII'], env);
     expect([none.code, none.stderr]).toEqual([2, expect.stringContaining('--none')]);
     expect((await json('data', 'markings', 'members', 'PII', '--none')).members).toEqual([]);
+    // Labelling and reading data marked PII needs membership, administrators included (R25).
+    expect((await json('data', 'markings', 'members', 'PII', adminId)).members).toEqual([adminId]);
   });
 });
 

@@ -71,11 +71,15 @@ async function startSide(name: string): Promise<Side> {
   };
   const peerlink = new PeerlinkClient(config);
   const { enrollmentId } = await peerlink.setPlatformTitle(`${name} platform`);
-  const { spaceId } = await peerlink.createSpace({ name: `${name} space` });
+  const { spaceId, managers } = await peerlink.createSpace({ name: `${name} space` });
   const spaceData = new SpaceDataClient(config);
   await spaceData.createObjectType(spaceId, PERSON);
-  await spaceData.createMarking({ name: 'Operational' });
-  await spaceData.createMarking({ name: 'Restricted' });
+  for (const marking of ['Operational', 'Restricted']) {
+    await spaceData.createMarking({ name: marking });
+    // The administrator (who manages the space it created) reads and labels marked data only as
+    // a member (R25).
+    await spaceData.setMarkingMembers(marking, managers);
+  }
   return {
     name,
     title: `${name} platform`,

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import {
   type ChangeRequestInfo,
   type ConnectionSecurity,
+  type ConnectionSecurityView,
+  markingLabels,
   type PeerConnectionInfo,
   type PeerDataTypes,
   type PeeringDirection,
@@ -95,9 +97,12 @@ const describeTypes = (types: PeerDataTypes | null) =>
         .join(', ') || '-'
     : '';
 
-const describeSecurity = (security: Partial<ConnectionSecurity> | null) =>
+// A marking the caller may not see comes as null and is shown "Unknown" (R25).
+const describeSecurity = (security: Partial<ConnectionSecurityView> | null) =>
   security
-    ? [security.classification, ...(security.markings ?? [])].filter((part) => part !== undefined).join(' + ')
+    ? [security.classification, ...markingLabels(security.markings ?? [])]
+        .filter((part) => part !== undefined)
+        .join(' + ')
     : '';
 
 const remoteOf = (c: PeerConnectionInfo) =>
@@ -364,7 +369,10 @@ export function registerPeerCommands(program: Command): void {
         const security = changesSecurity
           ? {
               classification: level ?? current.security.classification,
-              markings: flags.clearMarkings ? [] : (flags.marking ?? current.security.markings),
+              // Hidden markings (null) cannot be named; the server keeps them in force.
+              markings: flags.clearMarkings
+                ? []
+                : (flags.marking ?? current.security.markings.filter((m): m is string => m !== null)),
             }
           : undefined;
         let dataTypes: PeerDataTypes | undefined;

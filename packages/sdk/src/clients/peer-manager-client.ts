@@ -3,10 +3,24 @@ import { type ClientConfig, SignedTransport } from '../transport.js';
 export type PeeringDirection = 'export' | 'import' | 'both';
 /** Data type -> direction, as the side that shows them sees them. */
 export type PeerDataTypes = Partial<Record<'objects' | 'files', PeeringDirection>>;
+/** Security as it is set: a classification and marking names. */
 export interface ConnectionSecurity {
   classification: 'UNCLASSIFIED' | 'CONFIDENTIAL' | 'SECRET' | 'TOP SECRET';
   markings: string[];
 }
+/**
+ * Security as the caller is shown it: a marking it may not see is `null` (shown "Unknown", R25),
+ * after the names it may see. A change naming markings keeps the hidden ones in force.
+ */
+export interface ConnectionSecurityView {
+  classification: ConnectionSecurity['classification'];
+  markings: (string | null)[];
+}
+/** The name to show for a marking of a connection the caller may not see. */
+export const UNKNOWN_MARKING = 'Unknown';
+/** Marking names for display: `null` (a marking the caller may not see) becomes "Unknown". */
+export const markingLabels = (markings: readonly (string | null)[]): string[] =>
+  markings.map((marking) => marking ?? UNKNOWN_MARKING);
 export type MpxDirection = 'bidirectional' | 'egress' | 'ingress';
 
 export interface MpxInvite {
@@ -77,7 +91,7 @@ export interface PeerConnectionInfo {
   spaceId: string;
   remote: { enrollmentId: string; platformTitle: string | null; space: { id: string; name: string } | null };
   dataTypes: PeerDataTypes;
-  security: ConnectionSecurity;
+  security: ConnectionSecurityView;
   disabled: { local: boolean; remote: boolean };
   transport: 'mpx' | 'relay';
   inviteExpiresAt: string | null;
@@ -91,7 +105,7 @@ export interface ChangeRequestInfo {
   connectionId: string;
   /** local: proposed here, waiting for the other side; remote: proposed there, decided here. */
   origin: 'local' | 'remote';
-  security: ConnectionSecurity | null;
+  security: ConnectionSecurityView | null;
   dataTypes: PeerDataTypes | null;
   state: 'pending' | 'approved' | 'rejected';
   createdBy: string;

@@ -64,7 +64,10 @@ export interface Marking {
   description: string;
   /** `local`, or where it came from. */
   origin: string;
-  /** Principals granted the marking. */
+  /**
+   * Principals granted the marking. Administrators see them all; anyone else is listed only the
+   * markings it holds, with itself as the only member.
+   */
   members: string[];
   createdAt: string;
 }

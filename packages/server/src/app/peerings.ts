@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
+import { keepHiddenMarkings, type MarkingViewer } from '../domain/data/visibility.js';
 import { badRequest, noSuchObject, operationDenied } from '../domain/errors.js';
 import {
   checkDataTypes,
@@ -39,6 +40,7 @@ import type { Caller } from './caller.js';
 import type { EnrollmentService } from './enrollment.js';
 import { type Audit, hostOf, type PolicyChecks, type SpaceAccess } from './federation-ports.js';
 import type { IdGenerator } from './ids.js';
+import { markingViewer } from './marking-viewer.js';
 import { checkInviteDays, type NetworkService } from './network.js';
 import type { Outbox } from './outbox.js';
 
@@ -89,6 +91,11 @@ export class PeeringService {
     private readonly outbox: Outbox,
     private readonly audit: Audit,
   ) {}
+
+  /** What `caller` may see of markings, for showing connections and change requests (R25). */
+  async markingViewer(caller: Caller): Promise<MarkingViewer> {
+    return markingViewer(this.db, caller);
+  }
 
   registerHandlers(receiver: Receiver): void {
     receiver.on('peering.approved', (tx, from, body) => this.onApproved(tx, from, body));
@@ -377,10 +384,17 @@ export class PeeringService {
     await this.change(caller, id, 'ProposeConnectionChange', async (tx, connection) => {
       requireState(connection, ['approved', 'active'], 'change the settings of');
       // A field left out keeps its current value: changing the classification keeps the markings.
+      // Markings the caller may not see stay too: it was shown them as "Unknown" and cannot name
+      // them (R25), so leaving them out must not remove them.
+      const viewer = await markingViewer(tx, caller);
       const security = input.security
         ? checkSecurity({
             classification: input.security.classification ?? connection.security.classification,
-            markings: input.security.markings ?? connection.security.markings,
+            markings: keepHiddenMarkings(
+              input.security.markings ?? connection.security.markings,
+              connection.security.markings,
+              viewer,
+            ),
           })
         : null;
       const pending = await listChangeRequests(tx, { connectionIds: [connection.id], state: 'pending' });

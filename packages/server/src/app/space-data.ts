@@ -9,6 +9,7 @@ import {
   type ObjectType,
 } from '../domain/data/object-types.js';
 import { nextLocalVersion } from '../domain/data/versions.js';
+import { canRead, type MarkingViewer } from '../domain/data/visibility.js';
 import { badRequest, DomainError, noSuchObject, operationDenied } from '../domain/errors.js';
 import { type Page, type PageRequest, toPage } from '../domain/pagination.js';
 import { checkSecurity, type Security } from '../domain/peering/model.js';
@@ -45,6 +46,7 @@ import { transact } from '../store/transact.js';
 import { type AuditRecorder, requireAdministrator } from './authorization.js';
 import type { Caller } from './caller.js';
 import type { IdGenerator } from './ids.js';
+import { markingViewer } from './marking-viewer.js';
 import type { SpaceService } from './spaces.js';
 
 /** What a caller writes on an object or a file besides its data. */
@@ -153,14 +155,21 @@ export class SpaceDataService {
     typeName: string,
     input: { properties: unknown } & LabelsInput,
   ): Promise<ItemView> {
-    return this.write(caller, spaceId, async (tx) => {
+    return this.write(caller, spaceId, async (tx, viewer) => {
       const type = await this.requireType(tx, spaceId, typeName);
       const properties = checkProperties(type, input.properties);
       const key = keyOf(type, properties);
       const existing = await findItemByIdentity(tx, { spaceId, kind: 'object', typeName, key });
+      // A primary key is unique in the space, seen or not: the refusal says the key is taken
+      // but, for an object the caller may not see, not by what.
       if (existing && !existing.content.deleted)
-        throw operationDenied('ObjectExists', `${typeName} ${key} already exists (${existing.id})`);
-      const labels = await this.checkLabels(tx, input);
+        throw operationDenied(
+          'ObjectExists',
+          canRead(existing.content.markings, viewer)
+            ? `${typeName} ${key} already exists (${existing.id})`
+            : `${typeName} ${key} already exists`,
+        );
+      const labels = await this.checkLabels(tx, input, viewer);
       return {
         kind: 'object',
         typeName,
@@ -178,8 +187,8 @@ export class SpaceDataService {
     objectId: string,
     input: { properties?: unknown } & LabelsInput,
   ): Promise<ItemView> {
-    return this.write(caller, spaceId, async (tx) => {
-      const existing = await this.requireItem(tx, spaceId, objectId, 'object');
+    return this.write(caller, spaceId, async (tx, viewer) => {
+      const existing = await this.requireItem(tx, spaceId, objectId, 'object', viewer);
       const type = await this.requireType(tx, spaceId, existing.typeName);
       const properties =
         input.properties === undefined
@@ -187,7 +196,7 @@ export class SpaceDataService {
           : checkProperties(type, input.properties);
       if (keyOf(type, properties) !== existing.key)
         throw badRequest('PrimaryKeyChanged', `the primary key of ${existing.id} cannot change`);
-      const labels = await this.checkLabels(tx, input, existing.content);
+      const labels = await this.checkLabels(tx, input, viewer, existing.content);
       return {
         kind: 'object',
         typeName: existing.typeName,
@@ -199,15 +208,16 @@ export class SpaceDataService {
   }
 
   async deleteObject(caller: Caller, spaceId: string, objectId: string): Promise<void> {
-    await this.write(caller, spaceId, async (tx) => {
-      const existing = await this.requireItem(tx, spaceId, objectId, 'object');
+    await this.write(caller, spaceId, async (tx, viewer) => {
+      const existing = await this.requireItem(tx, spaceId, objectId, 'object', viewer);
       return { ...existing, existing, content: { ...existing.content, deleted: true } };
     });
   }
 
   async getItem(caller: Caller, spaceId: string, itemId: string, kind: ItemKind): Promise<ItemView> {
     await this.spaces.requireManager(this.db, caller, checkSpaceId(spaceId));
-    return this.view(this.db, await this.requireItem(this.db, spaceId, itemId, kind));
+    const viewer = await markingViewer(this.db, caller);
+    return this.view(this.db, await this.requireItem(this.db, spaceId, itemId, kind, viewer));
   }
 
   async listItems(
@@ -219,9 +229,13 @@ export class SpaceDataService {
   ): Promise<Page<ItemView>> {
     await this.spaces.requireManager(this.db, caller, checkSpaceId(spaceId));
     if (typeName !== undefined) await this.requireType(this.db, spaceId, typeName);
+    const viewer = await markingViewer(this.db, caller);
+    // Filtered in the query, so that a page, its marker and isTruncated are about what the
+    // caller may see, and nothing tells how much is hidden.
     const items = await listItems(this.db, {
       spaceId,
       kind,
+      heldMarkings: [...viewer.held],
       ...(typeName !== undefined ? { typeName } : {}),
       ...(page.marker ? { fromId: page.marker } : {}),
       limit: page.maxKeys + 1,
@@ -243,11 +257,16 @@ export class SpaceDataService {
     const key = checkFilePath(path);
     checkFileSize(content.length);
     const hash = contentHash(content);
-    return this.write(caller, spaceId, async (tx) => {
+    return this.write(caller, spaceId, async (tx, viewer) => {
       const existing = await findItemByIdentity(tx, { spaceId, kind: 'file', typeName: '', key });
+      // Replacing a file the caller may not see would destroy what it cannot read: refused, as a
+      // path taken, like a primary key.
+      if (existing && !existing.content.deleted && !canRead(existing.content.markings, viewer))
+        throw operationDenied('FileExists', `a file you may not replace is at ${key}`);
       const checked = await this.checkLabels(
         tx,
         labels,
+        viewer,
         existing?.content.deleted ? undefined : existing?.content,
       );
       await putBlob(tx, hash, content);
@@ -262,8 +281,8 @@ export class SpaceDataService {
   }
 
   async deleteFile(caller: Caller, spaceId: string, fileId: string): Promise<void> {
-    await this.write(caller, spaceId, async (tx) => {
-      const existing = await this.requireItem(tx, spaceId, fileId, 'file');
+    await this.write(caller, spaceId, async (tx, viewer) => {
+      const existing = await this.requireItem(tx, spaceId, fileId, 'file', viewer);
       return { ...existing, existing, content: { ...existing.content, deleted: true } };
     });
   }
@@ -311,8 +330,17 @@ export class SpaceDataService {
     });
   }
 
-  async listMarkings(): Promise<Marking[]> {
-    return listMarkings(this.db);
+  /**
+   * Administrators, who manage markings, see them all with their members; anyone else only the
+   * markings it holds, with itself as the only member shown (who else holds one is not theirs to
+   * know).
+   */
+  async listMarkings(caller: Caller): Promise<Marking[]> {
+    const markings = await listMarkings(this.db);
+    if (caller.isAdmin) return markings;
+    return markings
+      .filter((marking) => marking.members.includes(caller.principalId))
+      .map((marking) => ({ ...marking, members: [caller.principalId] }));
   }
 
   /** Only enrollment administrators grant access to a marking (R24). */
@@ -342,9 +370,11 @@ export class SpaceDataService {
     page: PageRequest,
   ): Promise<Page<Conflict>> {
     await this.spaces.requireManager(this.db, caller, checkSpaceId(spaceId));
+    const viewer = await markingViewer(this.db, caller);
     const rows = await listConflicts(this.db, {
       spaceId,
       ...query,
+      heldMarkings: [...viewer.held],
       ...(page.marker ? { fromId: page.marker } : {}),
       limit: page.maxKeys + 1,
     });
@@ -364,11 +394,17 @@ export class SpaceDataService {
     if (choose !== 'local' && choose !== 'remote')
       throw badRequest('InvalidChoice', 'choose "local" or "remote"');
     let resolved: Conflict | undefined;
-    const item = await this.write(caller, spaceId, async (tx) => {
+    const item = await this.write(caller, spaceId, async (tx, viewer) => {
       const conflict = await findConflict(tx, conflictId);
-      if (!conflict || conflict.spaceId !== spaceId)
+      const existing = conflict && (await findItem(tx, conflict.itemId));
+      // A conflict shows both values of its item: hidden unless the caller may read all three.
+      const readable =
+        conflict &&
+        [conflict.local.content, conflict.remote.content, ...(existing ? [existing.content] : [])].every(
+          (content) => canRead(content.markings, viewer),
+        );
+      if (!conflict || conflict.spaceId !== spaceId || !readable)
         throw noSuchObject('NoSuchConflict', `conflict ${conflictId} does not exist in space ${spaceId}`);
-      const existing = await findItem(tx, conflict.itemId);
       if (!existing) throw noSuchObject('NoSuchItem', `the item of conflict ${conflictId} no longer exists`);
       const resolution = { at: this.clock.now(), by: caller.principalId, chose: choose };
       await markConflictResolved(tx, conflictId, resolution);
@@ -387,7 +423,10 @@ export class SpaceDataService {
   private async write(
     caller: Caller,
     spaceId: string,
-    decide: (tx: Executor) => Promise<{
+    decide: (
+      tx: Executor,
+      viewer: MarkingViewer,
+    ) => Promise<{
       kind: ItemKind;
       typeName: string;
       key: string;
@@ -399,7 +438,7 @@ export class SpaceDataService {
     const self = await this.selfId();
     const view = await transact(this.db, async (tx) => {
       await this.spaces.requireManager(tx, caller, spaceId);
-      const { kind, typeName, key, existing, content } = await decide(tx);
+      const { kind, typeName, key, existing, content } = await decide(tx, await markingViewer(tx, caller));
       const now = this.clock.now();
       const item: Item = {
         id: existing?.id ?? this.ids.next(kind === 'object' ? 'obj' : 'fil'),
@@ -431,9 +470,25 @@ export class SpaceDataService {
     return type;
   }
 
-  private async requireItem(db: Executor, spaceId: string, id: string, kind: ItemKind): Promise<Item> {
+  /**
+   * The live item, or 404 as for one that does not exist when `viewer` may not read it (R25): a
+   * 403 would tell that the id is there.
+   */
+  private async requireItem(
+    db: Executor,
+    spaceId: string,
+    id: string,
+    kind: ItemKind,
+    viewer: MarkingViewer,
+  ): Promise<Item> {
     const item = await findItem(db, id);
-    if (!item || item.spaceId !== spaceId || item.kind !== kind || item.content.deleted) {
+    if (
+      !item ||
+      item.spaceId !== spaceId ||
+      item.kind !== kind ||
+      item.content.deleted ||
+      !canRead(item.content.markings, viewer)
+    ) {
       const what = kind === 'object' ? 'object' : 'file';
       throw noSuchObject(
         kind === 'object' ? 'NoSuchObject' : 'NoSuchFile',
@@ -443,10 +498,15 @@ export class SpaceDataService {
     return item;
   }
 
-  /** Labels as given, or as they were when not given; every marking must exist (R24). */
+  /**
+   * Labels as given, or as they were when not given; every marking must exist (R24) and be held
+   * by the caller: labelling with a marking one may not see is refused just like an unknown
+   * one, so the refusal does not tell which names exist.
+   */
   private async checkLabels(
     db: Executor,
     input: LabelsInput,
+    viewer: MarkingViewer,
     current?: ItemContent,
   ): Promise<Pick<ItemContent, 'classification' | 'markings'>> {
     const security: Security = checkSecurity({
@@ -454,11 +514,11 @@ export class SpaceDataService {
       markings: input.markings ?? current?.markings ?? [],
     });
     for (const marking of security.markings) {
-      if (!(await findMarking(db, marking)))
+      if (!viewer.held.has(marking) || !(await findMarking(db, marking)))
         throw new DomainError(
           'BadRequest',
           'UnknownMarking',
-          `marking ${marking} does not exist; an administrator creates it first`,
+          `marking ${marking} does not exist or you do not hold it; an administrator creates markings and grants them`,
         );
     }
     return { classification: security.classification, markings: security.markings };

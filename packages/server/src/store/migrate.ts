@@ -8,6 +8,7 @@ import * as spacesAndPolicies from './migrations/0006_spaces_and_policies.js';
 import * as federation from './migrations/0007_federation.js';
 import * as spaceData from './migrations/0008_space_data.js';
 import * as mpxRefused from './migrations/0009_mpx_refused.js';
+import * as markingIndex from './migrations/0010_marking_index.js';
 
 /** Migrations ship inside the code, named so that their order is their name's order. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007_federation': federation,
   '0008_space_data': spaceData,
   '0009_mpx_refused': mpxRefused,
+  '0010_marking_index': markingIndex,
 };
 
 class InCodeMigrations implements MigrationProvider {

@@ -51,6 +51,12 @@ export interface MarkingsTable {
   created_at: number;
 }
 
+/** A marking on an item or a conflict, one row each, for filtering reads in SQL (migration 0009). */
+export interface SubjectMarkingsTable {
+  subject_id: string;
+  marking: string;
+}
+
 export interface ItemPeersTable {
   connection_id: string;
   remote_id: string;
@@ -113,6 +119,7 @@ export interface DataTables {
   blobs: BlobsTable;
   space_changes: SpaceChangesTable;
   markings: MarkingsTable;
+  subject_markings: SubjectMarkingsTable;
   item_peers: ItemPeersTable;
   type_mappings: TypeMappingsTable;
   replication_jobs: ReplicationJobsTable;

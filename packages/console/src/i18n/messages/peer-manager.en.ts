@@ -5,6 +5,7 @@
  */
 export const peerManagerEn = {
   'page.peerManager.listSeparator': ', ',
+  'page.peerManager.unknownMarking': 'Unknown',
   'page.peerManager.dataTypeDirection': '{type}: {direction}',
   'page.peerManager.securityWithMarkings': '{classification} + {markings}',
   'page.peerManager.viewConnection': 'View connection',

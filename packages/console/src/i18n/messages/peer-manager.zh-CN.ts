@@ -3,6 +3,7 @@ import type { peerManagerEn } from './peer-manager.en';
 /** 对等管理首页：简体中文。键与 peer-manager.en.ts 相同（缺少或多出的键会让 typecheck 失败）。 */
 export const peerManagerZhCN: { readonly [K in keyof typeof peerManagerEn]: string } = {
   'page.peerManager.listSeparator': '，',
+  'page.peerManager.unknownMarking': '未知',
   'page.peerManager.dataTypeDirection': '{type}：{direction}',
   'page.peerManager.securityWithMarkings': '{classification} + {markings}',
   'page.peerManager.viewConnection': '查看连接',

@@ -8,7 +8,10 @@ import { useT } from '../../i18n';
 import { useUser } from '../../session';
 import { ActionError, ApiErrorNotice, parseIdList, StatusMessage, Time, useAction } from '../network/ui';
 
-/** The enrollment's markings: list; administrators create them and set their members. */
+/**
+ * The enrollment's markings: administrators see them all, create them and set their members; anyone
+ * else is listed only the markings it holds (the server filters, R25).
+ */
 export function MarkingsPanel({
   markings,
   error,

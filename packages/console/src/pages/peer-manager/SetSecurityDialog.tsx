@@ -7,6 +7,8 @@ import { DirectionSelect, FormFooter, SecurityFields } from './fields';
 import { DATA_TYPES, type DataType, type DirectionChoice, remoteName } from './format';
 
 const sameMarkings = (a: string[], b: string[]) => [...a].sort().join('\n') === [...b].sort().join('\n');
+/** The markings the viewer may see; hidden ones (null) stay in force whatever is proposed (R25). */
+const visible = (markings: readonly (string | null)[]) => markings.filter((m): m is string => m !== null);
 
 /**
  * "Set security" on an existing connection: new security (and, if wanted, data types) proposed as a
@@ -26,7 +28,7 @@ export function SetSecurityDialog({
   const t = useT();
   const [security, setSecurity] = useState<ConnectionSecurity>({
     classification: connection.security.classification,
-    markings: [...connection.security.markings],
+    markings: visible(connection.security.markings),
   });
   const [types, setTypes] = useState<Record<DataType, DirectionChoice>>({
     objects: connection.dataTypes.objects ?? 'none',
@@ -40,7 +42,7 @@ export function SetSecurityDialog({
     event.preventDefault();
     const securityChanged =
       security.classification !== connection.security.classification ||
-      !sameMarkings(security.markings, connection.security.markings);
+      !sameMarkings(security.markings, visible(connection.security.markings));
     const dataTypes: PeerDataTypes = {};
     for (const type of DATA_TYPES) {
       const direction = types[type];

@@ -1,5 +1,6 @@
 import type {
   ConnectionSecurity,
+  ConnectionSecurityView,
   PeerConnectionInfo,
   PeerConnectionStatus,
   PeerDataTypes,
@@ -115,12 +116,15 @@ export function useFormat() {
         ? parts.join(t('page.peerManager.listSeparator'))
         : t('page.peerManager.dataTypes.none');
     },
-    security(security: ConnectionSecurity | null | undefined): string {
+    security(security: ConnectionSecurityView | null | undefined): string {
       if (!security) return '—';
+      // A marking the viewer may not see comes as null: shown as "Unknown" (R25).
       return security.markings.length
         ? t('page.peerManager.securityWithMarkings', {
             classification: security.classification,
-            markings: security.markings.join(t('page.peerManager.listSeparator')),
+            markings: security.markings
+              .map((marking) => marking ?? t('page.peerManager.unknownMarking'))
+              .join(t('page.peerManager.listSeparator')),
           })
         : security.classification;
     },

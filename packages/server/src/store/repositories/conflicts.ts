@@ -1,6 +1,7 @@
 import type { VersionedContent } from '../../domain/data/items.js';
 import type { Executor } from '../database.js';
 import type { ConflictsTable } from '../schema-data.js';
+import { readableWith, setSubjectMarkings } from './subject-markings.js';
 
 /** A conflict (R44): two concurrent versions that said different things, and which one won, why. */
 export interface Conflict {
@@ -56,6 +57,11 @@ export async function insertConflict(db: Executor, conflict: Conflict): Promise<
       resolution: null,
     })
     .execute();
+  // Both values are shown, so a reader must hold the markings of both (R25).
+  await setSubjectMarkings(db, conflict.id, [
+    ...conflict.local.content.markings,
+    ...conflict.remote.content.markings,
+  ]);
 }
 
 export async function findConflict(db: Executor, id: string): Promise<Conflict | undefined> {
@@ -72,9 +78,15 @@ export async function listConflicts(
     open?: boolean;
     fromId?: string;
     limit: number;
+    /** Only conflicts whose item and both values carry no other marking (R25). */
+    heldMarkings?: readonly string[];
   },
 ): Promise<Conflict[]> {
   let select = db.selectFrom('conflicts').selectAll().where('space_id', '=', query.spaceId);
+  if (query.heldMarkings)
+    select = select
+      .where(readableWith('conflicts.id', query.heldMarkings))
+      .where(readableWith('conflicts.item_id', query.heldMarkings));
   if (query.connectionId) select = select.where('connection_id', '=', query.connectionId);
   if (query.itemId) select = select.where('item_id', '=', query.itemId);
   if (query.open) select = select.where('resolved_at', 'is', null);

@@ -3,6 +3,7 @@ import type { ObjectType, Properties, PropertyType } from '../../domain/data/obj
 import type { Classification } from '../../domain/peering/model.js';
 import type { Executor } from '../database.js';
 import type { SpaceItemsTable } from '../schema-data.js';
+import { readableWith, setSubjectMarkings } from './subject-markings.js';
 
 // ---- object types
 
@@ -126,19 +127,33 @@ export async function findItemByIdentity(
   return row && itemFromRow(row);
 }
 
+// Every writer of items (local edits and replication) goes through these two, so the marking
+// index reads filter on is never behind the item.
 export async function insertItem(db: Executor, item: Item): Promise<void> {
   await db.insertInto('space_items').values(rowFromItem(item)).execute();
+  await setSubjectMarkings(db, item.id, item.content.markings);
 }
 
 export async function updateItem(db: Executor, item: Item): Promise<void> {
   const { id, ...row } = rowFromItem(item);
   await db.updateTable('space_items').set(row).where('id', '=', id).execute();
+  await setSubjectMarkings(db, id, item.content.markings);
 }
 
-/** Live items of a space, by id (creation order), from `fromId` on. */
+/**
+ * Live items of a space, by id (creation order), from `fromId` on; with `heldMarkings`, only
+ * those carrying no other marking (what a reader holding them may see, R25).
+ */
 export async function listItems(
   db: Executor,
-  query: { spaceId: string; kind: ItemKind; typeName?: string; fromId?: string; limit: number },
+  query: {
+    spaceId: string;
+    kind: ItemKind;
+    typeName?: string;
+    fromId?: string;
+    limit: number;
+    heldMarkings?: readonly string[];
+  },
 ): Promise<Item[]> {
   let select = db
     .selectFrom('space_items')
@@ -147,6 +162,7 @@ export async function listItems(
     .where('kind', '=', query.kind)
     .where('deleted', '=', 0);
   if (query.typeName !== undefined) select = select.where('type_name', '=', query.typeName);
+  if (query.heldMarkings) select = select.where(readableWith('space_items.id', query.heldMarkings));
   if (query.fromId) select = select.where('id', '>=', query.fromId);
   const rows = await select.orderBy('id').limit(query.limit).execute();
   return rows.map(itemFromRow);

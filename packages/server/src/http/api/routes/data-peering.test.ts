@@ -38,8 +38,11 @@ describe('data peering between two servers over MPX', () => {
     for (const side of [a, b]) {
       await side.spaceData.createObjectType(side.spaceId, PERSON);
       await side.spaceData.createMarking({ name: 'Operational' });
+      // The administrator manages the spaces; reading and labelling marked data needs membership.
+      await side.spaceData.setMarkingMembers('Operational', [side.server.admin.accountId]);
     }
     await a.spaceData.createMarking({ name: 'Restricted' });
+    await a.spaceData.setMarkingMembers('Restricted', [a.server.admin.accountId]);
     peering = await activePeering(
       a,
       b,
@@ -47,6 +50,12 @@ describe('data peering between two servers over MPX', () => {
       { classification: 'SECRET', markings: ['Operational'] },
     );
   });
+
+  const problemOf = (call: () => Promise<unknown>) =>
+    call().then(
+      () => undefined,
+      (e: { statusCode?: number }) => e,
+    );
 
   afterAll(async () => {
     await Promise.all([a, b].filter(Boolean).map((side) => side.server.close()));
@@ -145,6 +154,7 @@ describe('data peering between two servers over MPX', () => {
   it('sends what a wider security now allows, and creates unknown incoming markings with no members (R22, R24)', async () => {
     // Labelled before the connection allows its marking: withheld.
     await a.spaceData.createMarking({ name: 'Exercise' });
+    await a.spaceData.setMarkingMembers('Exercise', [a.server.admin.accountId]);
     await a.spaceData.createObject(a.spaceId, {
       type: 'Person',
       properties: { id: 'drill', name: 'Drill', age: 3 },
@@ -172,16 +182,25 @@ describe('data peering between two servers over MPX', () => {
       )
     )[0]!;
     await b.pm.approveChange(peering.bConnectionId, pending.changeId);
+    // The marking arrives with the object, created here with no members: nobody sees the object
+    // until an administrator grants the marking (R24, R25).
+    const marking = await eventually(
+      async () => (await b.spaceData.listMarkings()).markings.find((m) => m.name === 'Exercise'),
+      (m) => m !== undefined,
+    );
+    expect(marking).toMatchObject({ members: [], origin: `peer:${peering.bConnectionId}` });
+    expect(await byKey(b, 'drill')).toBeUndefined();
+    await b.spaceData.setMarkingMembers('Exercise', [b.server.admin.accountId]);
     const drill = await arrives(b, 'drill', (o) => o !== undefined);
     expect(drill!.markings).toEqual(['Exercise']);
-    const marking = (await b.spaceData.listMarkings()).markings.find((m) => m.name === 'Exercise');
-    expect(marking).toMatchObject({ members: [], origin: `peer:${peering.bConnectionId}` });
   });
 
   it('records concurrent edits made while disabled as a conflict, converges, and lets a user re-resolve', async () => {
     const person = await a.spaceData.createObject(a.spaceId, {
       type: 'Person',
       properties: { id: 'c1', name: 'Start', age: 1 },
+      // Marked, so that the next test can show the conflict hidden from those who lack it.
+      markings: ['Operational'],
     });
     const twin = (await arrives(b, 'c1', (o) => o !== undefined))!;
     await a.pm.disable(peering.aConnectionId);
@@ -232,6 +251,60 @@ describe('data peering between two servers over MPX', () => {
     expect(resolved.conflict.resolution).toMatchObject({ chose: 'local' });
     await arrives(b, 'c1', (o) => o?.properties.name === 'From A');
     expect((await a.spaceData.listConflicts(a.spaceId, { open: true })).conflicts).toHaveLength(0);
+  });
+
+  it('hides marked data, its conflicts and marking names from a manager of the space who lacks them (R25)', async () => {
+    const carol = await b.server.newAccount();
+    await b.peerlink.addSpaceManager(b.spaceId, carol.accountId);
+    const keys = async () => (await carol.spaceData.listAllObjects(b.spaceId)).map((o) => o.key);
+    // The space's administrator holds Operational and Exercise: it sees everything that came.
+    const seen = (await objectsOf(b)).map((o) => o.key);
+    expect(seen).toEqual(expect.arrayContaining(['ops', 'drill', 'c1', 'after-drill']));
+    const c1 = (await byKey(b, 'c1'))!;
+
+    // Carol holds nothing: marked objects, their conflicts and the markings' names are hidden.
+    expect(await keys()).toEqual(seen.filter((key) => !['ops', 'drill', 'c1'].includes(key)));
+    expect((await carol.spaceData.listConflicts(b.spaceId)).conflicts).toEqual([]);
+    expect((await problemOf(() => carol.spaceData.getObject(b.spaceId, c1.objectId)))?.statusCode).toBe(404);
+    expect((await carol.spaceData.listMarkings()).markings).toEqual([]);
+    // She still sees the connection, with an "Unknown" (null) for each marking she may not see.
+    const hidden = await carol.peerManager.getPeerConnection(peering.bConnectionId);
+    expect(hidden.security.markings).toEqual([null, null]);
+    const listed = (await carol.peerManager.listPeerConnections()).connections.find(
+      (c) => c.connectionId === peering.bConnectionId,
+    );
+    expect(listed!.security.markings).toEqual([null, null]);
+    // Administrators manage markings: they see every name.
+    expect((await b.pm.getPeerConnection(peering.bConnectionId)).security.markings).toEqual([
+      'Exercise',
+      'Operational',
+    ]);
+
+    // Granted Operational, she sees what carries only that, and its name.
+    await b.spaceData.setMarkingMembers('Operational', [b.server.admin.accountId, carol.accountId]);
+    expect(await keys()).toEqual(expect.arrayContaining(['ops', 'c1']));
+    expect(await keys()).not.toContain('drill');
+    expect((await carol.spaceData.listConflicts(b.spaceId)).conflicts.map((c) => c.itemId)).toEqual([
+      c1.objectId,
+    ]);
+    expect((await carol.peerManager.getPeerConnection(peering.bConnectionId)).security.markings).toEqual([
+      'Operational',
+      null,
+    ]);
+    expect((await carol.spaceData.listMarkings()).markings.map((m) => [m.name, m.members])).toEqual([
+      ['Operational', [carol.accountId]],
+    ]);
+
+    // A security change she proposes names what she sees; the hidden marking stays in force.
+    const change = await carol.peerManager.proposeChange(peering.bConnectionId, {
+      security: { classification: 'TOP SECRET', markings: ['Operational'] },
+    });
+    expect(change.security).toEqual({ classification: 'TOP SECRET', markings: ['Operational', null] });
+    const asAdmin = await b.pm.getPeerConnection(peering.bConnectionId);
+    expect(asAdmin.changeRequests.find((c) => c.changeId === change.changeId)!.security).toEqual({
+      classification: 'TOP SECRET',
+      markings: ['Exercise', 'Operational'],
+    });
   });
 
   it('maps an object type to another with a subset of properties, both ways (R28, R31)', async () => {

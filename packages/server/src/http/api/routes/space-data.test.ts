@@ -45,8 +45,11 @@ beforeAll(async () => {
   enrollmentId = (await admin.peerlink.getEnrollment()).enrollmentId;
   spaceId = (await admin.peerlink.createSpace({ name: 'Data', managers: [alice.accountId] })).spaceId;
   await alice.spaceData.createObjectType(spaceId, PERSON);
-  for (const name of ['Operational', 'Need To Know'])
+  for (const name of ['Operational', 'Need To Know']) {
     await admin.spaceData.createMarking({ name, description: `${name} only` });
+    // Labelling and reading marked data needs membership (R25).
+    await admin.spaceData.setMarkingMembers(name, [alice.accountId, t.admin.accountId]);
+  }
 });
 afterAll(() => t.close());
 
@@ -682,7 +685,7 @@ describe('who may touch space data', () => {
 });
 
 describe('markings', () => {
-  it('are created and granted by administrators, and listed to everyone', async () => {
+  it('are created and granted by administrators, and listed to each caller as far as it holds them', async () => {
     const created = await admin.spaceData.createMarking({ name: 'Exercise', description: '  drills  ' });
     expect(created).toEqual({
       name: 'Exercise',
@@ -700,9 +703,13 @@ describe('markings', () => {
     const withSpace = await admin.spaceData.setMarkingMembers('Need To Know', [alice.accountId]);
     expect(withSpace.members).toEqual([alice.accountId]);
 
-    const { markings } = await bob.spaceData.listMarkings();
-    expect(markings.map((m) => m.name)).toEqual(['Exercise', 'Need To Know', 'Operational']);
-    expect(markings[0]).toEqual(granted);
+    const { markings } = await admin.spaceData.listMarkings();
+    expect(markings.map((m) => m.name)).toEqual(
+      expect.arrayContaining(['Exercise', 'Need To Know', 'Operational']),
+    );
+    expect(markings.find((m) => m.name === 'Exercise')).toEqual(granted);
+    // Bob holds Exercise only, and sees no other member of it.
+    expect((await bob.spaceData.listMarkings()).markings).toEqual([{ ...granted, members: [bob.accountId] }]);
 
     expect(await refusedWith(() => alice.spaceData.createMarking({ name: 'Mine' }))).toEqual([
       403,
@@ -738,6 +745,126 @@ describe('markings', () => {
     ]);
     const answer = await raw('PUT', '/api/v1/markings/Operational/members', '{"members": "all"}');
     expect([answer.status, JSON.parse(answer.text).code]).toEqual([400, 'InappropriateJSON']);
+  });
+});
+
+describe('markings restrict reads (mandatory access control, R25)', () => {
+  /** Holds Alpha and Bravo. */
+  let member: Tenant;
+  /** Holds Alpha only. */
+  let half: Tenant;
+  /** Manages the space, holds nothing. */
+  let none: Tenant;
+  let space: string;
+  let both: SpaceObject;
+  let alphaOnly: SpaceObject;
+  let plain: SpaceObject;
+  let file: SpaceFile;
+
+  beforeAll(async () => {
+    [member, half, none] = [await t.newAccount(), await t.newAccount(), await t.newAccount()];
+    space = (
+      await admin.peerlink.createSpace({
+        name: 'marked',
+        managers: [member.accountId, half.accountId, none.accountId],
+      })
+    ).spaceId;
+    await member.spaceData.createObjectType(space, PERSON);
+    await admin.spaceData.createMarking({ name: 'Alpha' });
+    await admin.spaceData.createMarking({ name: 'Bravo' });
+    await admin.spaceData.setMarkingMembers('Alpha', [member.accountId, half.accountId]);
+    await admin.spaceData.setMarkingMembers('Bravo', [member.accountId]);
+    both = await member.spaceData.createObject(space, { ...person(), markings: ['Alpha', 'Bravo'] });
+    alphaOnly = await member.spaceData.createObject(space, { ...person(), markings: ['Alpha'] });
+    plain = await member.spaceData.createObject(space, person());
+    file = await member.spaceData.putFile(space, {
+      path: 'marked.txt',
+      content: 'eyes only',
+      markings: ['Alpha', 'Bravo'],
+    });
+  });
+
+  const ids = async (who: Tenant) => (await who.spaceData.listAllObjects(space)).map((o) => o.objectId);
+
+  it('shows a member of every marking on an item the item', async () => {
+    expect(await ids(member)).toEqual([both.objectId, alphaOnly.objectId, plain.objectId]);
+    expect(await member.spaceData.getObject(space, both.objectId)).toEqual(both);
+    expect((await member.spaceData.listAllFiles(space)).map((f) => f.fileId)).toEqual([file.fileId]);
+    expect(Buffer.from(await member.spaceData.readFile(space, file.fileId)).toString()).toBe('eyes only');
+  });
+
+  it('hides it from a member of only some of its markings, and from one of none', async () => {
+    expect(await ids(half)).toEqual([alphaOnly.objectId, plain.objectId]);
+    expect(await ids(none)).toEqual([plain.objectId]);
+    for (const who of [half, none]) {
+      expect((await who.spaceData.listAllFiles(space)).map((f) => f.fileId)).toEqual([]);
+      expect(
+        (await who.spaceData.listAllObjects(space, { type: 'Person' })).map((o) => o.objectId),
+      ).not.toContain(both.objectId);
+    }
+  });
+
+  it('answers 404, as for an item that does not exist, to gets, downloads and writes of a hidden item', async () => {
+    for (const call of [
+      () => half.spaceData.getObject(space, both.objectId),
+      () => half.spaceData.updateObject(space, both.objectId, { classification: 'SECRET' }),
+      () => half.spaceData.deleteObject(space, both.objectId),
+      () => none.spaceData.getObject(space, alphaOnly.objectId),
+    ])
+      expect(await refusedWith(call), call.toString()).toEqual([404, 'NoSuchObject', 'NoSuchObject']);
+    for (const call of [
+      () => half.spaceData.getFile(space, file.fileId),
+      () => half.spaceData.readFile(space, file.fileId),
+      () => half.spaceData.deleteFile(space, file.fileId),
+    ])
+      expect(await refusedWith(call), call.toString()).toEqual([404, 'NoSuchObject', 'NoSuchFile']);
+    const answer = await raw(
+      'GET',
+      `/api/v1/spaces/${space}/files/${file.fileId}/content`,
+      undefined,
+      half.credentials,
+    );
+    expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(answer.status).toBe(404);
+    // Nothing of the above happened.
+    expect(await member.spaceData.getObject(space, both.objectId)).toEqual(both);
+  });
+
+  it('pages and counts only what the caller may see', async () => {
+    const first = await half.spaceData.listObjects(space, { maxKeys: 1 });
+    expect(first.objects.map((o) => o.objectId)).toEqual([alphaOnly.objectId]);
+    expect(first.isTruncated).toBe(true);
+    const second = await half.spaceData.listObjects(space, { maxKeys: 1, marker: first.nextMarker! });
+    expect(second.objects.map((o) => o.objectId)).toEqual([plain.objectId]);
+    expect(second.isTruncated).toBe(false);
+    const one = await none.spaceData.listObjects(space, { maxKeys: 1 });
+    expect([one.objects.length, one.isTruncated]).toEqual([1, false]);
+  });
+
+  it('refuses labelling with a marking the caller does not hold as if it did not exist', async () => {
+    for (const markings of [['Bravo'], ['Unheard Of']])
+      expect(
+        await refusedWith(() => half.spaceData.createObject(space, { ...person(), markings })),
+        markings[0],
+      ).toEqual([400, 'BadRequest', 'UnknownMarking']);
+  });
+
+  it('lists to a non-administrator only the markings it holds, without the other members', async () => {
+    const { markings } = await half.spaceData.listMarkings();
+    expect(markings.map((m) => [m.name, m.members])).toEqual([['Alpha', [half.accountId]]]);
+    expect((await none.spaceData.listMarkings()).markings).toEqual([]);
+    const all = (await admin.spaceData.listMarkings()).markings.find((m) => m.name === 'Alpha');
+    expect(all!.members).toEqual([member.accountId, half.accountId].sort());
+  });
+
+  it('gives administrators, who manage markings, no read of marked data without membership', async () => {
+    // The administrator created the space, so it manages it.
+    expect(await ids(admin as unknown as Tenant)).toEqual([plain.objectId]);
+    expect(await refusedWith(() => admin.spaceData.getObject(space, both.objectId))).toEqual([
+      404,
+      'NoSuchObject',
+      'NoSuchObject',
+    ]);
   });
 });
 

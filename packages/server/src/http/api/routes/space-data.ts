@@ -280,8 +280,8 @@ export const spaceDataRoutes: RouteRegistration = (app, { application }) => {
 
   // ---- markings
 
-  app.get('/api/v1/markings', async () => ({
-    markings: (await data.listMarkings()).map(markingJson),
+  app.get('/api/v1/markings', async (request) => ({
+    markings: (await data.listMarkings(callerOf(request))).map(markingJson),
   }));
 
   app.post('/api/v1/markings', async (request, reply) => {
