@@ -7,6 +7,7 @@ import * as users from './migrations/0005_users.js';
 import * as spacesAndPolicies from './migrations/0006_spaces_and_policies.js';
 import * as federation from './migrations/0007_federation.js';
 import * as spaceData from './migrations/0008_space_data.js';
+import * as dataplaneEndpoints from './migrations/0009_dataplane_endpoints.js';
 
 /** Migrations ship inside the code, named so that their order is their name's order. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006_spaces_and_policies': spacesAndPolicies,
   '0007_federation': federation,
   '0008_space_data': spaceData,
+  '0009_dataplane_endpoints': dataplaneEndpoints,
 };
 
 class InCodeMigrations implements MigrationProvider {
