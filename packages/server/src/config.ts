@@ -43,6 +43,15 @@ export interface Config {
   publicUrl?: string;
   /** Serve /api/v1/_test/clock and /api/v1/_test/reset, with business time that can be moved. */
   testClock: boolean;
+  /** The dataplane driver: `none` programs nothing, `linux` builds namespaces, bridges and veths. */
+  dataplane: 'none' | 'linux';
+  /**
+   * What every kernel object of this deployment is named with (`^[a-z0-9]{2,12}$`); by default `pl`
+   * and 6 hex digits of the SHA-256 of the enrollment id, so two deployments on one host never collide.
+   */
+  dataplanePrefix?: string;
+  /** How often the dataplane re-applies the desired state with nothing changed (repairs drift). */
+  dataplaneRepairIntervalMs: number;
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -60,6 +69,8 @@ export const DEFAULT_CONFIG: Config = {
   reconcileIntervalMs: 250,
   federationRetryMaxMs: 5 * 60 * 1000,
   testClock: false,
+  dataplane: 'none',
+  dataplaneRepairIntervalMs: 2000,
 };
 
 const LogLevel = Type.Union(
@@ -103,6 +114,9 @@ const PartialConfig = Type.Object(
     testClock: Type.Boolean(),
     publicUrl: Type.String({ pattern: '^https?://' }),
     federationRetryMaxMs: Positive,
+    dataplane: Type.Union([Type.Literal('none'), Type.Literal('linux')]),
+    dataplanePrefix: Type.String({ pattern: '^[a-z0-9]{2,12}$' }),
+    dataplaneRepairIntervalMs: Positive,
   },
   { additionalProperties: false },
 );
@@ -159,6 +173,13 @@ export function overridesFromEnv(env: NodeJS.ProcessEnv): ConfigOverrides {
   set('publicUrl', text('PEERLINK_PUBLIC_URL'));
   const testClock = text('PEERLINK_TEST_CLOCK');
   set('testClock', testClock && ['1', 'true', 'yes', 'on'].includes(testClock.toLowerCase()));
+  set('dataplane', text('PEERLINK_DATAPLANE'));
+  set('dataplanePrefix', text('PEERLINK_DATAPLANE_PREFIX'));
+  const repairMs = text('PEERLINK_DATAPLANE_REPAIR_INTERVAL_MS');
+  set(
+    'dataplaneRepairIntervalMs',
+    repairMs && parseInteger('PEERLINK_DATAPLANE_REPAIR_INTERVAL_MS', repairMs),
+  );
   const stepMs = text('PEERLINK_PEERCONN_STEP_MS');
   set('peerConnStepMs', stepMs && parseInteger('PEERLINK_PEERCONN_STEP_MS', stepMs));
   return checkOverrides('environment', o);
