@@ -4,6 +4,7 @@ import path from 'node:path';
 import {
   type ClientConfig,
   type Credentials,
+  DataplaneClient,
   PeerConnClient,
   PeerlinkClient,
   PeerManagerClient,
@@ -15,6 +16,7 @@ import {
 import type { NewCredentials } from '../app/accounts.js';
 import type { Clock } from '../clock.js';
 import { type ConfigOverrides, resolveConfig } from '../config.js';
+import type { DataplaneDriver } from '../dataplane/model.js';
 import type { Region } from '../domain/regions.js';
 import { type RunningServer, startServer } from '../server.js';
 import { testDatabaseOverrides } from './database.js';
@@ -48,6 +50,7 @@ export interface TestServer {
     peerConn: PeerConnClient;
     peerManager: PeerManagerClient;
     spaceData: SpaceDataClient;
+    dataplane: DataplaneClient;
   };
   /** Runs the reconciler until nothing is due (after moving a manual clock). */
   reconcile(): Promise<number>;
@@ -68,6 +71,8 @@ export async function startTestServer(
     overrides?: ConfigOverrides;
     clock?: Clock;
     authClock?: Clock;
+    /** A dataplane driver instead of the configured one (a recording double, say). */
+    dataplaneDriver?: DataplaneDriver;
     dataDir?: string;
     /**
      * To restart on a `dataDir` an earlier test server made: that server's `admin`. Without it the
@@ -91,6 +96,7 @@ export async function startTestServer(
   const server = await startServer(config, {
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.authClock ? { authClock: options.authClock } : {}),
+    ...(options.dataplaneDriver ? { dataplaneDriver: options.dataplaneDriver } : {}),
   });
   const admin = server.createdAdmin ?? options.admin;
   if (!admin) {
@@ -112,6 +118,7 @@ export async function startTestServer(
       peerConn: new PeerConnClient(config),
       peerManager: new PeerManagerClient(config),
       spaceData: new SpaceDataClient(config),
+      dataplane: new DataplaneClient(config),
     };
   };
   const adminClient = clients({ ak: admin.accessKeyId, sk: admin.secretAccessKey }).peerlink;
