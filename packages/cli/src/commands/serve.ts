@@ -13,6 +13,8 @@ interface ServeFlags {
   logLevel?: string;
   testClock?: boolean;
   publicUrl?: string;
+  dataplane?: string;
+  dataplanePrefix?: string;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -38,6 +40,8 @@ function flagOverrides(
   if (flags.logLevel !== undefined) overrides.logLevel = flags.logLevel;
   if (flags.testClock) overrides.testClock = true;
   if (flags.publicUrl !== undefined) overrides.publicUrl = flags.publicUrl;
+  if (flags.dataplane !== undefined) overrides.dataplane = flags.dataplane;
+  if (flags.dataplanePrefix !== undefined) overrides.dataplanePrefix = flags.dataplanePrefix;
   return overrides as ConfigOverrides;
 }
 
@@ -58,6 +62,14 @@ export function registerServeCommand(program: Command): void {
     .option('--region-port <region=port>', 'serve another region on its own port (repeatable)', collect, [])
     .option('--public-url <url>', 'base URL other enrollments reach this one at (default: the listener)')
     .option('--test-clock', 'serve /api/v1/_test/clock and /api/v1/_test/reset (business time you can move)')
+    .option(
+      '--dataplane <driver>',
+      'none (default) or linux: program namespaces, bridges and veths on this host (needs root)',
+    )
+    .option(
+      '--dataplane-prefix <prefix>',
+      'name prefix of the kernel objects (default pl + 6 hex of the enrollment id)',
+    )
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (default info)')
     .action(async (flags: ServeFlags) => {
       // Loaded here so that client commands start without the server's dependencies.
