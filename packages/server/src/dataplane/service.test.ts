@@ -28,13 +28,16 @@ afterEach(() => {
 });
 
 /** The desired state of the next pass that satisfies `done` (each write pokes a pass). */
-async function applied(done: (state: NonNullable<RecordingDriver['last']>) => boolean) {
-  return eventually(
+async function applied(
+  done: (state: NonNullable<RecordingDriver['last']>) => boolean,
+): Promise<NonNullable<RecordingDriver['last']>> {
+  const last = await eventually(
     async () => driver.last,
-    (last) => last !== undefined && done(last),
+    (state) => state !== undefined && done(state),
     5_000,
     10,
   );
+  return last!;
 }
 
 async function vpc(owner: Account, cidr: string, subnetCidr: string) {
