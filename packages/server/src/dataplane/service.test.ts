@@ -1,7 +1,11 @@
+import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_TIMINGS } from '../domain/peerconn/model.js';
+import type { Db } from '../store/database.js';
 import { RecordingDriver } from '../testing/dataplane.js';
 import { eventually } from '../testing/enrollments.js';
 import { ManualClock, startTestServer, type TestServer } from '../testing/harness.js';
+import { DataplaneService } from './service.js';
 
 type Account = Awaited<ReturnType<TestServer['newAccount']>>;
 const MONTH = 31 * 24 * 60 * 60 * 1000;
@@ -249,5 +253,31 @@ describe('start-up', () => {
       'the none dataplane cannot start: creating network namespaces needs CAP_NET_ADMIN (run as root)',
     );
     await expect(started).rejects.toMatchObject({ name: 'DataplaneUnavailableError' });
+  });
+});
+
+describe('a database that is away', () => {
+  it('fails no caller, and backs off doubling up to the cap between passes', async () => {
+    const away = {
+      transaction: () => {
+        throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+      },
+    } as unknown as Db;
+    const service = new DataplaneService(
+      away,
+      new ManualClock(),
+      DEFAULT_TIMINGS,
+      new RecordingDriver(),
+      pino({ level: 'silent' }),
+      { repairIntervalMs: 3_600_000, retryBaseMs: 100, retryMaxMs: 300 },
+    );
+    const pauses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      await service.converge();
+      pauses.push(service.backoff().retryAt! - Date.now());
+    }
+    // 100, 200, then capped at 300 (each measured a moment after it was set).
+    expect(pauses.map((p) => Math.round(p / 100) * 100)).toEqual([100, 200, 300, 300]);
+    await service.stop();
   });
 });

@@ -81,6 +81,8 @@ export class DataplaneService {
   private applied = new Map<string, string>();
   private failures = new Map<string, number>();
   private retryAt: number | undefined;
+  /** Consecutive passes that could not even read the desired state (the database away). */
+  private readFailures = 0;
   private lastPassAt: number | null = null;
 
   constructor(
@@ -225,6 +227,7 @@ export class DataplaneService {
     let desired: DesiredState | undefined;
     try {
       desired = (await computeDesiredState(this.db, this.clock.now(), this.timings)).desired;
+      this.readFailures = 0;
       const report = await this.driver.apply(desired);
       this.record(desired, report);
     } catch (error) {
@@ -233,7 +236,7 @@ export class DataplaneService {
       this.errors.inc({ kind: 'pass' });
       this.log.error({ err: error }, 'dataplane pass failed');
       if (desired) this.recordFailure(desired, error instanceof Error ? error.message : String(error));
-      else this.scheduleRetry(1);
+      else this.scheduleRetry(++this.readFailures);
     } finally {
       const ended = Date.now();
       this.lastPassAt = ended;
