@@ -5,6 +5,14 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** A command run on the user's behalf (dataplane exec) ended with this code: exit with it, silently. */
+export class ChildExit extends Error {
+  override name = 'ChildExit';
+  constructor(readonly exitCode: number) {
+    super(`the command exited with code ${exitCode}`);
+  }
+}
+
 export const EXIT_OK = 0;
 export const EXIT_API_ERROR = 1;
 export const EXIT_USAGE = 2;
@@ -43,6 +51,7 @@ const HINTS: Record<string, string> = {
 
 /** Prints an error the way a user can act on it, and answers the exit code. */
 export function reportError(error: unknown, write: (line: string) => void): number {
+  if (error instanceof ChildExit) return error.exitCode;
   // ConfigError comes from the lazily loaded server package, so it is recognised by name.
   if (error instanceof UsageError || (error instanceof Error && error.name === 'ConfigError')) {
     write(`peerlink: ${error.message}`);

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAccountCommands } from './commands/accounts.js';
 import { registerConfigureCommand } from './commands/configure.js';
 import { registerDataCommands } from './commands/data.js';
+import { registerDataplaneCommands } from './commands/dataplane.js';
 import { registerEnrollmentCommands } from './commands/enrollment.js';
 import { registerNetworkCommands } from './commands/network.js';
 import { registerPeerCommands } from './commands/peer.js';
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerSubnetCommands(program);
   registerRouteCommands(program);
   registerPeerConnCommands(program);
+  registerDataplaneCommands(program);
   program.addHelpText(
     'after',
     '\nCredentials come from --ak/--sk or --token, PEERLINK_AK/PEERLINK_SK or PEERLINK_TOKEN, or a profile (peerlink configure, peerlink login).\nExit codes: 0 ok, 1 the API refused or could not be reached, 2 usage.\n',

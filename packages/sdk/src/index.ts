@@ -1,4 +1,12 @@
 export { bceTimestamp, type Credentials, type SignInput, signRequest, uriEncode } from './auth/bce-signer.js';
+export {
+  DataplaneClient,
+  type DataplaneEndpoint,
+  type DataplaneEndpointPage,
+  type DataplaneItemState,
+  type DataplaneItemStatus,
+  type DataplaneStatus,
+} from './clients/dataplane-client.js';
 export * from './clients/peer-manager-client.js';
 export { PeerConnClient } from './clients/peerconn-client.js';
 export type * from './clients/peerconn-types.js';

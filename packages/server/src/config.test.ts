@@ -95,3 +95,45 @@ describe('resolveConfig', () => {
     );
   });
 });
+
+describe('dataplane configuration', () => {
+  it('defaults to no dataplane, repaired every 2 s, the prefix derived later from the enrollment', () => {
+    const config = resolveConfig({});
+    expect([config.dataplane, config.dataplaneRepairIntervalMs, config.dataplanePrefix]).toEqual([
+      'none',
+      2000,
+      undefined,
+    ]);
+  });
+
+  it('layers flags over PEERLINK_DATAPLANE* over the file', () => {
+    const file = configFile({
+      dataplane: 'linux',
+      dataplanePrefix: 'fromfile',
+      dataplaneRepairIntervalMs: 5,
+    });
+    expect(resolveConfig({ file })).toMatchObject({
+      dataplane: 'linux',
+      dataplanePrefix: 'fromfile',
+      dataplaneRepairIntervalMs: 5,
+    });
+    const env = {
+      PEERLINK_DATAPLANE: 'none',
+      PEERLINK_DATAPLANE_PREFIX: 'fromenv',
+      PEERLINK_DATAPLANE_REPAIR_INTERVAL_MS: '7',
+    };
+    expect(resolveConfig({ file, env })).toMatchObject({
+      dataplane: 'none',
+      dataplanePrefix: 'fromenv',
+      dataplaneRepairIntervalMs: 7,
+    });
+    expect(resolveConfig({ file, env, flags: { dataplane: 'linux' } }).dataplane).toBe('linux');
+  });
+
+  it('refuses an unknown driver and a prefix that is not 2-12 lower-case letters or digits', () => {
+    expect(() => resolveConfig({ env: { PEERLINK_DATAPLANE: 'ebpf' } })).toThrow(/environment: \/dataplane/);
+    for (const prefix of ['p', 'Pl1234', 'pl-1', 'a'.repeat(13)])
+      expect(() => resolveConfig({ flags: { dataplanePrefix: prefix } }), prefix).toThrow(/dataplanePrefix/);
+    expect(resolveConfig({ flags: { dataplanePrefix: 'pl' } }).dataplanePrefix).toBe('pl');
+  });
+});

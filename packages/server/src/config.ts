@@ -58,6 +58,15 @@ export interface Config {
   idleTimeoutMs: number;
   /** Connections each listener holds at once; more are closed as they arrive. */
   maxConnections: number;
+  /** The dataplane driver: `none` programs nothing, `linux` builds namespaces, bridges and veths. */
+  dataplane: 'none' | 'linux';
+  /**
+   * What every kernel object of this deployment is named with (`^[a-z0-9]{2,12}$`); by default `pl`
+   * and 6 hex digits of the SHA-256 of the enrollment id, so two deployments on one host never collide.
+   */
+  dataplanePrefix?: string;
+  /** How often the dataplane re-applies the desired state with nothing changed (repairs drift). */
+  dataplaneRepairIntervalMs: number;
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -83,6 +92,8 @@ export const DEFAULT_CONFIG: Config = {
   keepAliveTimeoutMs: 5_000,
   idleTimeoutMs: 30_000,
   maxConnections: 1000,
+  dataplane: 'none',
+  dataplaneRepairIntervalMs: 2000,
 };
 
 const LogLevel = Type.Union(
@@ -132,6 +143,9 @@ const PartialConfig = Type.Object(
     keepAliveTimeoutMs: Positive,
     idleTimeoutMs: Positive,
     maxConnections: Positive,
+    dataplane: Type.Union([Type.Literal('none'), Type.Literal('linux')]),
+    dataplanePrefix: Type.String({ pattern: '^[a-z0-9]{2,12}$' }),
+    dataplaneRepairIntervalMs: Positive,
   },
   { additionalProperties: false },
 );
@@ -192,6 +206,13 @@ export function overridesFromEnv(env: NodeJS.ProcessEnv): ConfigOverrides {
   set(
     'maxSignatureExpirationSeconds',
     maxExpiration && parseInteger('PEERLINK_MAX_SIGNATURE_EXPIRATION_SECONDS', maxExpiration),
+  );
+  set('dataplane', text('PEERLINK_DATAPLANE'));
+  set('dataplanePrefix', text('PEERLINK_DATAPLANE_PREFIX'));
+  const repairMs = text('PEERLINK_DATAPLANE_REPAIR_INTERVAL_MS');
+  set(
+    'dataplaneRepairIntervalMs',
+    repairMs && parseInteger('PEERLINK_DATAPLANE_REPAIR_INTERVAL_MS', repairMs),
   );
   const stepMs = text('PEERLINK_PEERCONN_STEP_MS');
   set('peerConnStepMs', stepMs && parseInteger('PEERLINK_PEERCONN_STEP_MS', stepMs));

@@ -8,5 +8,7 @@ export {
   parseRegionPorts,
   resolveConfig,
 } from './config.js';
+export { DataplaneUnavailableError, defaultDataplanePrefix } from './dataplane/drivers.js';
+export { dataplanePrefixOf, teardownDataplane } from './dataplane/teardown.js';
 export { isRegion, REGIONS, type Region } from './domain/regions.js';
 export { type RunningServer, type StartOptions, startServer } from './server.js';

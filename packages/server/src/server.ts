@@ -1,10 +1,14 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import pino, { type DestinationStream } from 'pino';
 import type { NewCredentials } from './app/accounts.js';
 import { createApplication } from './app/application.js';
 import { type Clock, systemClock, TestClock } from './clock.js';
 import type { Config } from './config.js';
+import { createDriver, DataplaneUnavailableError, defaultDataplanePrefix } from './dataplane/drivers.js';
+import type { DataplaneDriver } from './dataplane/model.js';
+import { DataplaneService } from './dataplane/service.js';
 import type { Region } from './domain/regions.js';
 import { buildHttpApp } from './http/app.js';
 import { createListener, type ListenerLimits } from './http/listener.js';
@@ -32,6 +36,8 @@ export interface RunningServer {
   routes: ReadonlyArray<{ method: string; url: string }>;
   /** Runs due work now until nothing is left (tests use it after moving their clock). */
   reconcile(): Promise<number>;
+  /** The dataplane service (tests run a pass with `converge()` and read its status). */
+  dataplane: DataplaneService;
   close(): Promise<void>;
 }
 
@@ -42,6 +48,8 @@ export interface StartOptions {
   authClock?: Clock;
   /** Where JSON logs go; standard output by default. */
   logStream?: DestinationStream;
+  /** A dataplane driver to use instead of the configured one (tests record what it is given). */
+  dataplaneDriver?: DataplaneDriver;
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {
@@ -112,7 +120,6 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     federationRetryMaxMs: config.federationRetryMaxMs,
   });
   const reconciler = new Reconciler(application.reconcileTasks, config.reconcileIntervalMs, logger);
-  application.peerConns.onDueWork = () => reconciler.poke();
   application.outbox.onEnqueued = () => reconciler.poke();
   application.spaceData.onChanged = () => reconciler.poke();
   application.replication.onWork = () => reconciler.poke();
@@ -123,7 +130,39 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       : undefined;
   const firstAdmin = await application.accounts.bootstrap(configuredAdmin);
   const firstAdminUser = await application.users.bootstrap(config.adminPassword);
-  await application.enrollment.ensure();
+  const enrollment = await application.enrollment.ensure();
+
+  // The dataplane: refuse to start when the driver cannot work here (one sentence, no stack).
+  let driver: DataplaneDriver;
+  try {
+    driver =
+      options.dataplaneDriver ??
+      (await createDriver(config.dataplane, {
+        prefix: config.dataplanePrefix ?? defaultDataplanePrefix(enrollment.id),
+        stateDir: path.join(config.dataDir, 'dataplane'),
+        log: logger,
+      }));
+    await driver.check();
+  } catch (error) {
+    await db.destroy();
+    throw new DataplaneUnavailableError(
+      `the ${config.dataplane} dataplane cannot start: ${(error as Error).message}`,
+    );
+  }
+  const dataplane = new DataplaneService(db, clock, application.peerConns.timings, driver, logger, {
+    repairIntervalMs: config.dataplaneRepairIntervalMs,
+  });
+  // Every write that changes the network, and every step the reconciler takes, asks for a pass.
+  const converge = () => dataplane.poke();
+  application.peerConns.onDueWork = () => {
+    reconciler.poke();
+    converge();
+  };
+  application.peerConns.onAdvanced = converge;
+  application.vpcs.onChanged = converge;
+  application.subnets.onChanged = converge;
+  application.routes.onChanged = converge;
+  application.endpoints.onChanged = converge;
 
   const regionByPort = new Map<number, Region>();
   const routes: Array<{ method: string; url: string }> = [];
@@ -148,6 +187,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     testClock,
     reconciler,
     onRoute: (route) => routes.push(route),
+    dataplane,
   });
   await app.ready();
 
@@ -169,10 +209,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   } catch (error) {
     await Promise.all(extraServers.map(closeServer));
     await sweepingIdle(app.server, app.close());
+    await dataplane.stop();
     await db.destroy();
     throw error;
   }
   reconciler.start();
+  dataplane.start();
   logger.info({ endpoints, dataDir: config.dataDir, testClock: config.testClock }, 'peerlink serving');
 
   let closing: Promise<void> | undefined;
@@ -188,11 +230,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       ? { configuredAdminUser: { username: firstAdminUser.username } }
       : {}),
     reconcile: () => reconciler.drain(),
+    dataplane,
     close: () => {
       closing ??= (async () => {
         // Outbound federation calls first, so the reconciler's last tick does not wait on a remote.
         application.shutdown();
         await reconciler.stop();
+        // The network outlives the control plane: stop converging, never tear it down.
+        await dataplane.stop();
         await Promise.all(extraServers.map(closeServer));
         await sweepingIdle(app.server, app.close());
         await db.destroy();

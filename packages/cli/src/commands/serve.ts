@@ -19,6 +19,8 @@ interface ServeFlags {
   keepAliveTimeoutMs?: string;
   idleTimeoutMs?: string;
   maxConnections?: string;
+  dataplane?: string;
+  dataplanePrefix?: string;
 }
 
 /** Listener limits given as flags: whole numbers (resolveConfig refuses 0). */
@@ -59,6 +61,8 @@ function flagOverrides(
     if (!/^\d+$/.test(value)) throw new Error(`${flag}: "${value}" is not a whole number`);
     overrides[key] = Number(value);
   }
+  if (flags.dataplane !== undefined) overrides.dataplane = flags.dataplane;
+  if (flags.dataplanePrefix !== undefined) overrides.dataplanePrefix = flags.dataplanePrefix;
   return overrides as ConfigOverrides;
 }
 
@@ -79,6 +83,14 @@ export function registerServeCommand(program: Command): void {
     .option('--region-port <region=port>', 'serve another region on its own port (repeatable)', collect, [])
     .option('--public-url <url>', 'base URL other enrollments reach this one at (default: the listener)')
     .option('--test-clock', 'serve /api/v1/_test/clock and /api/v1/_test/reset (business time you can move)')
+    .option(
+      '--dataplane <driver>',
+      'none (default) or linux: program namespaces, bridges and veths on this host (needs root)',
+    )
+    .option(
+      '--dataplane-prefix <prefix>',
+      'name prefix of the kernel objects (default pl + 6 hex of the enrollment id)',
+    )
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (default info)')
     .option('--headers-timeout-ms <ms>', 'time a client has to send request headers (default 10000)')
     .option('--request-timeout-ms <ms>', 'time a client has to send a whole request (default 60000)')

@@ -12,6 +12,7 @@ import { deleteIdempotencyRecordsBefore } from '../store/repositories/idempotenc
 import { forgetNoncesBefore } from '../store/repositories/outbox.js';
 import type { SecretBox } from '../store/secret-box.js';
 import { AccountService } from './accounts.js';
+import { EndpointService } from './endpoints.js';
 import { EnrollmentService } from './enrollment.js';
 import { IDEMPOTENCY_WINDOW_MS } from './idempotency.js';
 import { IdGenerator } from './ids.js';
@@ -48,6 +49,8 @@ export interface Application {
   delivery: Delivery;
   spaceData: SpaceDataService;
   replication: ReplicationService;
+  /** Dataplane endpoints (addresses in subnets); the dataplane itself is started by server.ts. */
+  endpoints: EndpointService;
   /** The due work the reconciler runs. */
   reconcileTasks: ReconcileTask[];
   /** Aborts calls to other enrollments under way and refuses new ones (the server is closing). */
@@ -148,6 +151,7 @@ export function createApplication(deps: {
     subnets: new SubnetService(deps.db, deps.clock, ids, deps.quotas),
     routes: new RouteService(deps.db, deps.clock, ids, deps.quotas, timings),
     peerConns,
+    endpoints: new EndpointService(deps.db, deps.clock, ids),
     reconcileTasks: [
       { name: 'peer-connections', run: () => peerConns.reconcileDue() },
       {

@@ -80,6 +80,8 @@ export function formatEndMarker(view: PeerConnView): string {
 export class PeerConnService {
   /** Called after a commit that left work due right away, so the reconciler need not wait a tick. */
   onDueWork: () => void = () => {};
+  /** Called after the reconciler advanced connections (a step completed, a request timed out, one expired). */
+  onAdvanced: () => void = () => {};
 
   constructor(
     private readonly db: Db,
@@ -280,6 +282,7 @@ export class PeerConnService {
         failure ??= error;
       }
     }
+    if (ids.length > 0) this.onAdvanced();
     if (failure) throw failure;
     return ids.length;
   }

@@ -13,7 +13,7 @@ import {
   type RouteTableFacts,
 } from '../domain/route.js';
 import { vpcBlocks } from '../domain/vpc.js';
-import type { Db, Executor } from '../store/database.js';
+import type { Db, Executor, Tx } from '../store/database.js';
 import { findPeerConnByInterface } from '../store/repositories/peer-conns.js';
 import {
   deleteRouteRuleRow,
@@ -36,6 +36,9 @@ import type { Quotas } from './quotas.js';
 export type RouteTableRef = { routeTableId: string } | { vpcId: string };
 
 export class RouteService {
+  /** Called after each committed change (the dataplane converges to it). */
+  onChanged: () => void = () => {};
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
@@ -56,7 +59,7 @@ export class RouteService {
     idem?: IdempotencyInput,
   ): Promise<{ routeRuleId: string }> {
     const now = this.clock.now();
-    return transact(this.db, (tx) =>
+    return this.write((tx) =>
       runIdempotent(
         tx,
         { accountId: caller.accountId, operation: 'CreateRouteRule', now },
@@ -96,7 +99,7 @@ export class RouteService {
     idem?: IdempotencyInput,
   ): Promise<object> {
     const now = this.clock.now();
-    return transact(this.db, (tx) =>
+    return this.write((tx) =>
       runIdempotent(
         tx,
         { accountId: caller.accountId, operation: 'UpdateRouteRule', now },
@@ -126,7 +129,7 @@ export class RouteService {
 
   async deleteRule(caller: Caller, routeRuleId: string, idem?: IdempotencyInput): Promise<object> {
     const now = this.clock.now();
-    return transact(this.db, (tx) =>
+    return this.write((tx) =>
       runIdempotent(
         tx,
         { accountId: caller.accountId, operation: 'DeleteRouteRule', now },
@@ -194,5 +197,11 @@ export class RouteService {
       );
     }
     return { rule, table };
+  }
+
+  private async write<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    const result = await transact(this.db, work);
+    this.onChanged();
+    return result;
   }
 }

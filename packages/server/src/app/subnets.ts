@@ -8,7 +8,8 @@ import {
   type Subnet,
   updateSubnet,
 } from '../domain/subnet.js';
-import type { Db } from '../store/database.js';
+import type { Db, Tx } from '../store/database.js';
+import { countEndpoints } from '../store/repositories/endpoints.js';
 import { findRouteTable, rulesOfTable } from '../store/repositories/routes.js';
 import {
   deleteSubnetRow,
@@ -26,6 +27,9 @@ import { requireSubnet, requireVpc } from './lookups.js';
 import type { Quotas } from './quotas.js';
 
 export class SubnetService {
+  /** Called after each committed change (the dataplane converges to it). */
+  onChanged: () => void = () => {};
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
@@ -39,7 +43,7 @@ export class SubnetService {
     idem?: IdempotencyInput,
   ): Promise<{ subnetId: string }> {
     const now = this.clock.now();
-    return transact(this.db, (tx) =>
+    return this.write((tx) =>
       runIdempotent(tx, { accountId: caller.accountId, operation: 'CreateSubnet', now }, idem, async () => {
         const vpc = await requireVpc(tx, caller, command.vpcId);
         const subnet = createSubnet(command, {
@@ -70,7 +74,7 @@ export class SubnetService {
     idem?: IdempotencyInput,
   ): Promise<object> {
     const now = this.clock.now();
-    return transact(this.db, (tx) =>
+    return this.write((tx) =>
       runIdempotent(tx, { accountId: caller.accountId, operation: 'UpdateSubnet', now }, idem, async () => {
         await saveSubnetAttributes(tx, updateSubnet(await requireSubnet(tx, caller, subnetId), command));
         return {};
@@ -81,7 +85,7 @@ export class SubnetService {
   /** A subnet that is the source range of a route rule is still in use. */
   async delete(caller: Caller, subnetId: string, idem?: IdempotencyInput): Promise<object> {
     const now = this.clock.now();
-    return transact(this.db, (tx) =>
+    return this.write((tx) =>
       runIdempotent(tx, { accountId: caller.accountId, operation: 'DeleteSubnet', now }, idem, async () => {
         const subnet = await requireSubnet(tx, caller, subnetId);
         const table = await findRouteTable(tx, caller, { vpcId: subnet.vpcId });
@@ -92,10 +96,16 @@ export class SubnetService {
               return source.prefix > 0 && cidrContains(block, source);
             }).length
           : 0;
-        checkSubnetDeletable(subnet, dependentRules);
+        checkSubnetDeletable(subnet, dependentRules, await countEndpoints(tx, { subnetId: subnet.id }));
         await deleteSubnetRow(tx, subnet.id);
         return {};
       }),
     );
+  }
+
+  private async write<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    const result = await transact(this.db, work);
+    this.onChanged();
+    return result;
   }
 }

@@ -10,7 +10,8 @@ import {
   updateVpc,
   type Vpc,
 } from '../domain/vpc.js';
-import type { Db } from '../store/database.js';
+import type { Db, Tx } from '../store/database.js';
+import { countEndpoints } from '../store/repositories/endpoints.js';
 import { countUndeletedOfVpc } from '../store/repositories/peer-conns.js';
 import {
   deleteRouteTableOfVpc,
@@ -35,6 +36,9 @@ import { requireVpc } from './lookups.js';
 import type { Quotas } from './quotas.js';
 
 export class VpcService {
+  /** Called after each committed change (the dataplane converges to it). */
+  onChanged: () => void = () => {};
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
@@ -49,7 +53,7 @@ export class VpcService {
     idem?: IdempotencyInput,
   ): Promise<{ vpcId: string }> {
     const now = this.clock.now();
-    return transact(this.db, (tx) =>
+    return this.write((tx) =>
       runIdempotent(tx, { accountId: caller.accountId, operation: 'CreateVpc', now }, idem, async () => {
         const vpc = createVpc(command, {
           id: this.ids.next('vpc'),
@@ -93,7 +97,7 @@ export class VpcService {
     idem?: IdempotencyInput,
   ): Promise<object> {
     const now = this.clock.now();
-    return transact(this.db, (tx) =>
+    return this.write((tx) =>
       runIdempotent(tx, { accountId: caller.accountId, operation: 'UpdateVpc', now }, idem, async () => {
         const vpc = await requireVpc(tx, caller, vpcId);
         const subnets = await subnetsOfVpc(tx, vpc.id);
@@ -111,7 +115,7 @@ export class VpcService {
 
   async delete(caller: Caller, vpcId: string, idem?: IdempotencyInput): Promise<object> {
     const now = this.clock.now();
-    return transact(this.db, (tx) =>
+    return this.write((tx) =>
       runIdempotent(tx, { accountId: caller.accountId, operation: 'DeleteVpc', now }, idem, async () => {
         const vpc = await requireVpc(tx, caller, vpcId);
         const table = await findRouteTable(tx, caller, { vpcId: vpc.id });
@@ -119,6 +123,7 @@ export class VpcService {
           subnets: (await subnetsOfVpc(tx, vpc.id)).length,
           customRouteRules: table ? (await rulesOfTable(tx, table.id)).length : 0,
           peerConns: await countUndeletedOfVpc(tx, vpc.id),
+          endpoints: await countEndpoints(tx, { vpcId: vpc.id }),
         });
         await deleteRouteTableOfVpc(tx, vpc.id);
         await deleteVpcRow(tx, vpc.id);
@@ -131,12 +136,18 @@ export class VpcService {
   async setRelay(caller: Caller, vpcId: string, relay: boolean, idem?: IdempotencyInput): Promise<object> {
     const now = this.clock.now();
     const operation = relay ? 'OpenVpcRelay' : 'ShutdownVpcRelay';
-    return transact(this.db, (tx) =>
+    return this.write((tx) =>
       runIdempotent(tx, { accountId: caller.accountId, operation, now }, idem, async () => {
         const vpc = await requireVpc(tx, caller, vpcId);
         if (vpc.relay !== relay) await saveVpc(tx, { ...vpc, relay });
         return {};
       }),
     );
+  }
+
+  private async write<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    const result = await transact(this.db, work);
+    this.onChanged();
+    return result;
   }
 }

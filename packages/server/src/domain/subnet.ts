@@ -91,12 +91,19 @@ export function availableIps(subnet: Subnet): number {
   return Math.max(0, cidrSize(parseIpv4Cidr(subnet.cidr)!) - RESERVED_ADDRESSES);
 }
 
-export function checkSubnetDeletable(subnet: Subnet, routeRulesFromIt: number): void {
+export function checkSubnetDeletable(subnet: Subnet, routeRulesFromIt: number, endpoints = 0): void {
   if (routeRulesFromIt > 0) {
     throw new DomainError(
       'ResourceNeedRelease',
       'SubnetInUse',
       `subnet ${subnet.id} is the source of ${routeRulesFromIt} route rules; delete them first`,
+    );
+  }
+  if (endpoints > 0) {
+    throw new DomainError(
+      'ResourceNeedRelease',
+      'SubnetInUse',
+      `subnet ${subnet.id} still has ${endpoints} dataplane endpoint(s); delete them first`,
     );
   }
 }

@@ -168,6 +168,8 @@ export interface VpcDependents {
   subnets: number;
   customRouteRules: number;
   peerConns: number;
+  /** Dataplane endpoints in the VPC's subnets. */
+  endpoints?: number;
 }
 
 export function checkVpcDeletable(vpc: Vpc, dependents: VpcDependents): void {
@@ -175,9 +177,10 @@ export function checkVpcDeletable(vpc: Vpc, dependents: VpcDependents): void {
     subnets: 'subnet(s)',
     customRouteRules: 'route rule(s)',
     peerConns: 'peer connection(s)',
+    endpoints: 'dataplane endpoint(s)',
   };
   const left = (Object.keys(labels) as (keyof VpcDependents)[])
-    .filter((kind) => dependents[kind] > 0)
+    .filter((kind) => (dependents[kind] ?? 0) > 0)
     .map((kind) => `${dependents[kind]} ${labels[kind]}`);
   if (left.length > 0) {
     throw new DomainError(

@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Application } from '../app/application.js';
 import type { Clock, TestClock } from '../clock.js';
+import type { DataplaneService } from '../dataplane/service.js';
 import type { Region } from '../domain/regions.js';
 import type { Reconciler } from '../reconciler/reconciler.js';
 import type { Db } from '../store/database.js';
 import { accountRoutes } from './api/routes/accounts.js';
+import { dataplaneRoutes } from './api/routes/dataplane.js';
 import { enrollmentRoutes } from './api/routes/enrollment.js';
 import { networkRoutes } from './api/routes/network.js';
 import { peerConnEventRoutes } from './api/routes/peer-conn-events.js';
@@ -43,6 +45,7 @@ export interface HttpAppDeps {
   authClock: Clock;
   testClock: TestClock | undefined;
   reconciler: Reconciler;
+  dataplane: DataplaneService;
   /** The built web console served at /console/; packages/console/dist by default. */
   consoleDistDir?: string;
   /** Told of every route as it is registered (server.ts lists them for diagnostics and tests). */
@@ -95,7 +98,8 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
     if (/%00/i.test(request.url)) throw new HttpError(400, 'InvalidURI', 'the URI must not contain %00');
   });
 
-  registerObservability(app, deps.db);
+  const registry = registerObservability(app, deps.db);
+  for (const metric of deps.dataplane.metrics) registry.registerMetric(metric);
   registerAuthentication(app, { ...deps, clock: deps.authClock });
 
   app.removeAllContentTypeParsers();
@@ -125,6 +129,7 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
   networkRoutes(app, deps);
   peerConnectionRoutes(app, deps);
   userRoutes(app, deps);
+  dataplaneRoutes(app, deps);
   consoleRoutes(app, { distDir: deps.consoleDistDir ?? DEFAULT_CONSOLE_DIST });
 
   app.setErrorHandler((error, request, reply) => {

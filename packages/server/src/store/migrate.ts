@@ -9,6 +9,7 @@ import * as federation from './migrations/0007_federation.js';
 import * as spaceData from './migrations/0008_space_data.js';
 import * as mpxRefused from './migrations/0009_mpx_refused.js';
 import * as markingIndex from './migrations/0010_marking_index.js';
+import * as dataplaneEndpoints from './migrations/0011_dataplane_endpoints.js';
 
 /** Migrations ship inside the code, named so that their order is their name's order. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008_space_data': spaceData,
   '0009_mpx_refused': mpxRefused,
   '0010_marking_index': markingIndex,
+  '0011_dataplane_endpoints': dataplaneEndpoints,
 };
 
 class InCodeMigrations implements MigrationProvider {

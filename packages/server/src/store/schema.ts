@@ -162,6 +162,19 @@ export interface Database extends FederationTables, DataTables {
   users: UsersTable;
   user_tokens: UserTokensTable;
   user_sessions: UserSessionsTable;
+  dataplane_endpoints: DataplaneEndpointsTable;
+}
+
+/** A dataplane endpoint (migration 0009): an address in a subnet, programmed as a namespace. */
+export interface DataplaneEndpointsTable {
+  id: string;
+  account_id: string;
+  region: string;
+  vpc_id: string;
+  subnet_id: string;
+  name: string;
+  ip: string;
+  created_at: number;
 }
 
 /** A local user (migration 0005): console logins, bearer tokens. */

@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import {
   type ClientConfig,
   type Credentials,
+  DataplaneClient,
   PeerConnClient,
   PeerlinkClient,
   PeerManagerClient,
@@ -16,6 +17,7 @@ import {
 import type { NewCredentials } from '../app/accounts.js';
 import type { Clock } from '../clock.js';
 import { type ConfigOverrides, resolveConfig } from '../config.js';
+import type { DataplaneDriver } from '../dataplane/model.js';
 import type { Region } from '../domain/regions.js';
 import { type RunningServer, startServer } from '../server.js';
 import { testDatabaseOverrides } from './database.js';
@@ -49,6 +51,7 @@ export interface TestServer {
     peerConn: PeerConnClient;
     peerManager: PeerManagerClient;
     spaceData: SpaceDataClient;
+    dataplane: DataplaneClient;
   };
   /** Runs the reconciler until nothing is due (after moving a manual clock). */
   reconcile(): Promise<number>;
@@ -81,6 +84,8 @@ export async function startTestServer(
     overrides?: ConfigOverrides;
     clock?: Clock;
     authClock?: Clock;
+    /** A dataplane driver instead of the configured one (a recording double, say). */
+    dataplaneDriver?: DataplaneDriver;
     dataDir?: string;
     /**
      * To restart on a `dataDir` an earlier test server made: that server's `admin`. Without it the
@@ -107,6 +112,7 @@ export async function startTestServer(
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.authClock ? { authClock: options.authClock } : {}),
     ...(options.logStream ? { logStream: options.logStream } : {}),
+    ...(options.dataplaneDriver ? { dataplaneDriver: options.dataplaneDriver } : {}),
   });
   // A configured administrator key is not handed back by startServer: the test supplied it, so it knows it.
   const configured =
@@ -133,6 +139,7 @@ export async function startTestServer(
       peerConn: new PeerConnClient(config),
       peerManager: new PeerManagerClient(config),
       spaceData: new SpaceDataClient(config),
+      dataplane: new DataplaneClient(config),
     };
   };
   const adminClient = clients({ ak: admin.accessKeyId, sk: admin.secretAccessKey }).peerlink;

@@ -12,6 +12,7 @@ import { usePolledQuery } from '../../components/usePolledQuery';
 import { isMessageKey, useT } from '../../i18n';
 import { Link, navigate, useParams } from '../../router';
 import { BceErrorNotice } from './BceErrorNotice';
+import { DataplaneBadge, useDataplaneStatus } from './dataplane';
 import {
   BANDWIDTH_MAX,
   BANDWIDTH_MIN,
@@ -143,9 +144,10 @@ function PeerConnDetail({ peerConnId }: { peerConnId: string }) {
 
 function Overview({ conn, other }: { conn: PeerConn; other: PeerConn | undefined }) {
   const t = useT();
-  const { accountId } = useVpc();
+  const { accountId, clients } = useVpc();
   const id = useId();
   const prepaid = conn.paymentTiming === 'Prepaid';
+  const dataplane = useDataplaneStatus(clients);
   return (
     <>
       <section aria-labelledby={`${id}-state`} className="vpc-card">
@@ -155,6 +157,15 @@ function Overview({ conn, other }: { conn: PeerConn; other: PeerConn | undefined
           <dd>
             <StatusBadge status={conn.status} />
             {inFlight(conn) && <span className="muted small"> {t('page.vpc.detail.inFlight')}</span>}
+          </dd>
+          <dt>{t('page.vpc.field.dataplane')}</dt>
+          <dd>
+            <DataplaneBadge status={dataplane.data} peerConnId={conn.peerConnId} showReason />
+            {dataplane.data && (
+              <div className="muted small">
+                {t('page.vpc.dataplane.driver', { driver: dataplane.data.driver })}
+              </div>
+            )}
           </dd>
           <dt>{t('page.vpc.field.bandwidth')}</dt>
           <dd>{t('page.vpc.mbps', { n: conn.bandwidthInMbps })}</dd>

@@ -6,6 +6,7 @@ import { usePolledQuery } from '../../components/usePolledQuery';
 import { useT } from '../../i18n';
 import { Link, navigate } from '../../router';
 import { BceErrorNotice } from './BceErrorNotice';
+import { DataplaneBadge, useDataplaneStatus } from './dataplane';
 import { all, inFlight, PEER_CONN_STATUSES, roleKey, statusKey, WATCH_MS } from './model';
 import { StatusBadge } from './parts';
 import { useVpc } from './VpcScreen';
@@ -54,6 +55,8 @@ export function PeerConnList() {
     fastWhile: (list) => list.some(inFlight),
     intervalMs: WATCH_MS,
   });
+
+  const dataplane = useDataplaneStatus(clients);
 
   const change = (next: Partial<typeof filters>) => setFilters((f) => ({ ...f, page: 1, ...next }));
   const vpcName = (vpcIdOf: string) => vpcs.data?.find((v) => v.vpcId === vpcIdOf)?.name;
@@ -146,6 +149,7 @@ export function PeerConnList() {
               <tr>
                 <th scope="col">{t('page.vpc.field.peerConn')}</th>
                 <th scope="col">{t('page.vpc.field.status')}</th>
+                <th scope="col">{t('page.vpc.field.dataplane')}</th>
                 <th scope="col">{t('page.vpc.field.role')}</th>
                 <th scope="col">{t('page.vpc.field.localVpc')}</th>
                 <th scope="col">{t('page.vpc.field.peerEnd')}</th>
@@ -164,6 +168,9 @@ export function PeerConnList() {
                   </td>
                   <td data-label={t('page.vpc.field.status')}>
                     <StatusBadge status={conn.status} />
+                  </td>
+                  <td data-label={t('page.vpc.field.dataplane')}>
+                    <DataplaneBadge status={dataplane.data} peerConnId={conn.peerConnId} />
                   </td>
                   <td data-label={t('page.vpc.field.role')}>{t(roleKey(conn.role))}</td>
                   <td data-label={t('page.vpc.field.localVpc')}>

@@ -1,6 +1,7 @@
 import {
   type ClientConfig,
   type Credentials,
+  DataplaneClient,
   PeerConnClient,
   PeerlinkClient,
   RouteClient,
@@ -37,6 +38,8 @@ export interface VpcClients {
   route: RouteClient;
   peerConn: PeerConnClient;
   peerlink: PeerlinkClient;
+  /** Dataplane endpoints and what is programmed (GET /api/v1/dataplane/status). */
+  dataplane: DataplaneClient;
 }
 
 function configFor(credentials: Credentials): ClientConfig {
@@ -50,6 +53,7 @@ export function clientsFor(credentials: Credentials): VpcClients {
     route: new RouteClient(config),
     peerConn: new PeerConnClient(config),
     peerlink: new PeerlinkClient(config),
+    dataplane: new DataplaneClient(config),
   };
 }
 

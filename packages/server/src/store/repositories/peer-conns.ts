@@ -344,3 +344,32 @@ export async function claimDuePeerConn(db: Executor, id: string, now: number): P
   if (isPostgres(db)) query = query.forUpdate().skipLocked();
   return (await query.executeTakeFirst()) !== undefined;
 }
+
+/**
+ * Every connection that is, or may still become, active: all but the finished ones (deleted,
+ * consult_failed). The dataplane brings each up to `now` itself.
+ */
+export async function peerConnsNotFinished(db: Executor): Promise<PeerConn[]> {
+  const rows = await db
+    .selectFrom('peer_conns')
+    .selectAll()
+    .where('status', 'not in', ['deleted', 'consult_failed'])
+    .orderBy('id')
+    .execute();
+  if (rows.length === 0) return [];
+  const ends = await db
+    .selectFrom('peer_conn_ends')
+    .selectAll()
+    .where(
+      'peer_conn_id',
+      'in',
+      rows.map((row) => row.id),
+    )
+    .execute();
+  const byConn = new Map<string, Selectable<PeerConnEndsTable>[]>();
+  for (const end of ends) byConn.set(end.peer_conn_id, [...(byConn.get(end.peer_conn_id) ?? []), end]);
+  return rows.flatMap((row) => {
+    const own = byConn.get(row.id) ?? [];
+    return own.length === 2 ? [toConn(row, own)] : [];
+  });
+}
