@@ -142,6 +142,14 @@ describe('desired state', () => {
     expect(build([prepaid], NOW - 2).links).toHaveLength(1);
   });
 
+  it('keeps the link through a resize, at the new rate, so established flows go on', () => {
+    const resizing = conn('updating', { nextStatus: 'active', statusDueAt: NOW + 500, bandwidthInMbps: 50 });
+    expect(build([resizing]).links).toEqual([expect.objectContaining({ bandwidthMbps: 50 })]);
+    // An update of a connection that was not carrying traffic does not bring a link up meanwhile.
+    const updatingDown = conn('updating', { nextStatus: 'down', statusDueAt: NOW + 500 });
+    expect(build([updatingDown]).links).toEqual([]);
+  });
+
   it("adds the peer's names only on the side whose DNS sync is open, and only while active", () => {
     const openOnA = build([conn('active', {}, { initiator: 'open', acceptor: 'syncing' })]);
     expect(openOnA.vpcs[0]!.dns).toEqual({

@@ -6,13 +6,21 @@ import { type DataplaneRows, readDataplaneRows } from '../store/repositories/dat
 import type { DesiredEndpoint, DesiredLink, DesiredState, DesiredVpc } from './model.js';
 
 /**
- * The connections active as of `now`: a stored row may carry a due change the reconciler has not
- * applied yet (a step over, a prepaid period ended), and the dataplane follows what reads show.
+ * Whether a connection carries traffic: active, or being resized or updated on its way back to
+ * active (a resize changes the rate in place, so established flows go on through it).
+ */
+function carriesTraffic(conn: PeerConn): boolean {
+  return conn.status === 'active' || (conn.status === 'updating' && conn.nextStatus === 'active');
+}
+
+/**
+ * The connections carrying traffic as of `now`: a stored row may carry a due change the reconciler
+ * has not applied yet (a step over, a prepaid period ended), and the dataplane follows what reads show.
  */
 export function activeAsOf(conns: readonly PeerConn[], now: number, timings: PeerConnTimings): PeerConn[] {
   return conns.flatMap((stored) => {
     const advanced = advancePeerConn(stored, now, timings);
-    return !advanced.purge && advanced.conn.status === 'active' ? [advanced.conn] : [];
+    return !advanced.purge && carriesTraffic(advanced.conn) ? [advanced.conn] : [];
   });
 }
 
