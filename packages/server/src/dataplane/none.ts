@@ -10,7 +10,9 @@ export class NoneDriver implements DataplaneDriver {
 
   async apply(desired: DesiredState): Promise<ApplyReport> {
     const items: ItemStatus[] = [
-      ...desired.vpcs.map((v): ItemStatus => ({ kind: 'vpc', id: v.vpcId, state: 'pending', reason: REASON })),
+      ...desired.vpcs.map(
+        (v): ItemStatus => ({ kind: 'vpc', id: v.vpcId, state: 'pending', reason: REASON }),
+      ),
       ...desired.endpoints.map(
         (e): ItemStatus => ({ kind: 'endpoint', id: e.endpointId, state: 'pending', reason: REASON }),
       ),
