@@ -130,6 +130,11 @@ describe.skipIf(reason !== null)('linux dataplane driver (real namespaces)', () 
     await driver.teardown();
     rmSync(stateDir, { recursive: true, force: true });
     expect(await ownedNetns(prefix)).toEqual([]);
+    expect(
+      readdirSync('/etc/netns', { withFileTypes: true }).filter((d) => d.name.startsWith(`${prefix}-`)),
+    ).toEqual([]);
+    const responders = (await run('pgrep', ['-f', `linux-${prefix}/dns/`])).stdout.trim();
+    expect(responders, 'no DNS responder of the prefix is left').toBe('');
   });
 
   afterAll(async () => {
@@ -171,6 +176,54 @@ describe.skipIf(reason !== null)('linux dataplane driver (real namespaces)', () 
 
     await driver.apply({ ...linked, links: [] });
     expect(await connect(ns('ea'), '10.2.0.5', 7001)).not.toBe('ok');
+  });
+
+  it('routes between the subnets of one VPC, never forwards foreign sources, and reports kernel errors per item', async () => {
+    const a = vpc('a', 1, { routes: [{ destination: '10.2.0.0/16', peerConnId: 'pc' }] });
+    a.subnets.push({ subnetId: 'a-sn2', cidr: '10.1.1.0/24', gateway: '10.1.1.1' });
+    const state: DesiredState = {
+      vpcs: [a, vpc('b', 2, { routes: [{ destination: '10.1.0.0/16', peerConnId: 'pc' }] })],
+      endpoints: [
+        endpoint('ea', 'a', 1),
+        { endpointId: 'ea2', vpcId: 'a', subnetId: 'a-sn2', address: '10.1.1.5/24', gateway: '10.1.1.1' },
+        endpoint('eb', 'b', 2),
+        // a /32 cannot reach its gateway: the kernel refuses the default route for this one only
+        { endpointId: 'bad', vpcId: 'b', subnetId: 'b-sn', address: '10.2.0.9/32', gateway: '10.2.0.1' },
+      ],
+      links: [link('pc', 'a', 'b')],
+    };
+    const r = await driver.apply(state);
+    const bad = r.items.find((i) => i.id === 'bad')!;
+    expect(bad.state).toBe('error');
+    expect(bad.reason).toMatch(/default via 10\.2\.0\.1/);
+    expect(r.items.filter((i) => i.id !== 'bad' && i.state !== 'programmed')).toEqual([]);
+    await listen(ns('ea2'), 7005);
+    await listen(ns('eb'), 7005);
+    expect(await connect(ns('ea'), '10.1.1.5', 7005)).toBe('ok');
+    expect(await connect(ns('ea'), '10.2.0.5', 7005)).toBe('ok');
+    // a source that is not one of A's subnets is not forwarded to the peer, nor between subnets:
+    // one-way UDP, so only the forward path counts
+    await run('ip', ['-n', ns('ea'), 'addr', 'add', '10.9.9.9/32', 'dev', 'eth0']);
+    const udpSink = (e: string) =>
+      output(
+        startIn(
+          ns(e),
+          `const s=require('dgram').createSocket('udp4');const got=new Set();s.on('message',m=>got.add(String(m)));` +
+            `s.bind(7006);setTimeout(()=>{console.log([...got].sort().join(','));process.exit(0)},2500)`,
+        ),
+        5000,
+      );
+    const toB = udpSink('eb');
+    const toA2 = udpSink('ea2');
+    await new Promise((r) => setTimeout(r, 500));
+    await nodeIn(
+      ns('ea'),
+      `const s=require('dgram').createSocket('udp4');const t=require('dgram').createSocket('udp4');` +
+        `s.bind({address:'10.1.0.5'},()=>t.bind({address:'10.9.9.9'},()=>{for(const ip of ['10.2.0.5','10.1.1.5']){` +
+        `s.send('own',7006,ip);t.send('foreign',7006,ip)}setTimeout(()=>process.exit(0),300)}))`,
+    );
+    expect((await toB).trim()).toBe('own');
+    expect((await toA2).trim()).toBe('own');
   });
 
   it('is not transitive: A↔B and B↔C never carry A→C', async () => {

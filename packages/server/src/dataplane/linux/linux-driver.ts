@@ -168,6 +168,7 @@ export class LinuxDriver implements DataplaneDriver {
   private readonly programmedAt = new Map<string, number>();
   private readonly lastState = new Map<string, ItemStatus>();
   private cursor = 0;
+  private readonly recordsWritten = new Map<string, string>();
 
   constructor(opts: LinuxDriverOptions) {
     if (!PREFIX_RE.test(opts.prefix))
@@ -175,7 +176,7 @@ export class LinuxDriver implements DataplaneDriver {
     this.prefix = opts.prefix;
     this.dir = path.join(opts.stateDir, `linux-${opts.prefix}`);
     this.log = opts.log;
-    this.readbackPerPass = opts.readbackPerPass ?? 64;
+    this.readbackPerPass = opts.readbackPerPass ?? 32;
     this.script = opts.dnsResponderScript ?? defaultDnsResponderScript();
     this.concurrency = opts.concurrency ?? 4;
   }
@@ -457,11 +458,15 @@ export class LinuxDriver implements DataplaneDriver {
     await exec(plan.create, 'ip');
     await exec(plan.conf, 'ip');
     await exec(plan.tc, 'tc');
-    if (plan.sysctl.length) {
-      const res = await runBatch('ip', [], plan.sysctl);
-      for (const f of res.failed) fail(f.tag.item, `sysctl: ${f.message}`);
+    if (plan.sysctl.size) {
+      const lines = [...plan.sysctl].map(([ns, s]) => ({
+        line: `netns exec ${ns} sysctl -q -w ${s.args.join(' ')}`,
+        tag: s.tags,
+      }));
+      const res = await runBatch('ip', [], lines);
+      for (const f of res.failed) for (const t of f.tag) fail(t.item, `sysctl: ${f.message}`);
       const bad = new Set(res.failed.map((f) => f.line));
-      for (const l of plan.sysctl) if (!bad.has(l.line)) counts[l.tag.effect]++;
+      for (const l of lines) if (!bad.has(l.line)) for (const t of l.tag) counts[t.effect]++;
     }
 
     // ---- files: resolv.conf of endpoints, DNS records and responders of routers
@@ -482,12 +487,27 @@ export class LinuxDriver implements DataplaneDriver {
       for (const [name, ip] of Object.entries(v.dns ?? {}))
         records[name.toLowerCase().replace(/\.$/, '')] = ip;
       const file = path.join(this.dir, 'dns', `${v.vpcId}.json`);
-      const w = writeIfDiffers(file, `${JSON.stringify({ records })}\n`);
+      if (Object.keys(records).length === 0) {
+        // nothing to answer: no process (a VPC router costs a node process only when it has names)
+        if (this.stopResponder(v.vpcId)) counts.removed++;
+        this.recordsWritten.delete(v.vpcId);
+        continue;
+      }
+      const text = `${JSON.stringify({ records })}\n`;
+      if (
+        this.recordsWritten.get(v.vpcId) === text &&
+        !actual.has(ns) &&
+        this.isOurResponderFor(v.vpcId, file)
+      ) {
+        continue; // unchanged and running: the at-rest pass costs two small reads
+      }
+      const w = writeIfDiffers(file, text);
       if (w instanceof Error) {
         fail(key, `dns records: ${w.message}`);
         continue;
       }
       if (w) counts[w]++;
+      this.recordsWritten.set(v.vpcId, text);
       const started = this.ensureResponder(v.vpcId, ns, file, fresh.has(ns));
       if (started instanceof Error) fail(key, `dns responder: ${started.message}`);
       else if (started) {
@@ -586,7 +606,14 @@ export class LinuxDriver implements DataplaneDriver {
     const create = new Map<string, BatchLine<Tag>[]>();
     const conf = new Map<string, BatchLine<Tag>[]>();
     const tc = new Map<string, BatchLine<Tag>[]>();
-    const sysctl: BatchLine<Tag>[] = [];
+    /** sysctl settings per namespace: one `sysctl` process per namespace that needs any. */
+    const sysctl = new Map<string, { args: string[]; tags: Tag[] }>();
+    const addSysctl = (ns: string, args: string[], tag: Tag) => {
+      const cur = sysctl.get(ns) ?? { args: [], tags: [] };
+      cur.args.push(...args);
+      cur.tags.push(tag);
+      sysctl.set(ns, cur);
+    };
     const needRead = new Set<string>();
     /** Interfaces (ns/ifname) that will be new after this pass: nothing on them survives. */
     const renewed = new Set<string>();
@@ -656,10 +683,7 @@ export class LinuxDriver implements DataplaneDriver {
         }
         const nc = s.netconf.find((x) => x.family === 'inet' && x.interface === name);
         if (isNew || !nc?.proxy_neigh) {
-          sysctl.push({
-            line: `netns exec ${ns} sysctl -q -w ${linkSysctls(name).join(' ')}`,
-            tag: { item, effect: isNew ? 'created' : 'changed' },
-          });
+          addSysctl(ns, linkSysctls(name), { item, effect: isNew ? 'created' : 'changed' });
         }
       }
     }
@@ -839,10 +863,7 @@ export class LinuxDriver implements DataplaneDriver {
       // forwarding and source checks (set at creation; repaired when someone changed them)
       const all = s.netconf.find((x) => x.family === 'inet' && x.interface === 'all');
       if (!s.fresh && all && (!all.forwarding || (all.rp_filter !== 'off' && all.rp_filter !== 0))) {
-        sysctl.push({
-          line: `netns exec ${ns} sysctl -q -w ${ROUTER_SYSCTLS.join(' ')}`,
-          tag: { item, effect: 'changed' },
-        });
+        addSysctl(ns, ROUTER_SYSCTLS, { item, effect: 'changed' });
       }
     }
     // endpoint namespaces' conf must come after their veth exists: conf runs after create
@@ -900,6 +921,11 @@ export class LinuxDriver implements DataplaneDriver {
     } catch (err) {
       return err as Error;
     }
+  }
+
+  private isOurResponderFor(vpcId: string, recordsFile: string): boolean {
+    const pid = readPid(path.join(this.dir, 'dns', `${vpcId}.pid`));
+    return pid !== null && this.isOurResponder(pid, recordsFile);
   }
 
   private isOurResponder(pid: number, recordsFile: string): boolean {
