@@ -48,7 +48,8 @@ export interface LinuxDriverOptions {
 const TABLE_OWN = 100;
 const PREF_FROM_SUBNET = 1000;
 const PREF_LOCAL_OUT = 1001;
-const PREF_OWN_ONLY = 1002;
+const PREF_FOREIGN_SOURCE = 1002;
+const PREF_OWN_ONLY = 1003;
 const TBF_LATENCY_MS = 50;
 const ROUTER_SYSCTLS = [
   'net.ipv4.ip_forward=1',
@@ -90,6 +91,7 @@ interface RouteJson {
 }
 interface RuleJson {
   priority: number;
+  action?: string;
   src?: string;
   srclen?: number;
   iif?: string;
@@ -792,8 +794,9 @@ export class LinuxDriver implements DataplaneDriver {
         );
         if (!has) push(conf, ns, `addr add ${sub.gw}/${sub.len} dev ${br}`, item, 'created');
       }
-      // policy: own subnets (from their bridge) and the router itself use main; everything else,
-      // i.e. whatever comes in on a peer link or with a foreign source, may only reach own subnets
+      // policy: own subnets (from their bridge) and the router itself use main; a foreign source on
+      // a bridge is dropped; everything else (whatever comes in on a peer link) may only reach the
+      // router's own subnets: never forwarded out another link, whatever the main table says
       const wantRules = new Map<string, string>();
       for (const [br, sub] of bridges) {
         wantRules.set(
@@ -805,6 +808,12 @@ export class LinuxDriver implements DataplaneDriver {
             table: 'main',
           }),
           `pref ${PREF_FROM_SUBNET} from ${sub.cidr} iif ${br} lookup main`,
+        );
+      }
+      for (const br of bridges.keys()) {
+        wantRules.set(
+          ruleKey({ priority: PREF_FOREIGN_SOURCE, src: 'all', iif: br, action: 'blackhole' }),
+          `pref ${PREF_FOREIGN_SOURCE} iif ${br} blackhole`,
         );
       }
       wantRules.set(
@@ -1026,7 +1035,7 @@ function isDefaultRule(r: RuleJson): boolean {
 
 function ruleKey(r: RuleJson): string {
   const src = r.src === undefined || r.src === 'all' ? 'all' : `${r.src}/${r.srclen ?? 32}`;
-  return `${r.priority} ${src} ${r.iif ?? ''} ${r.table ?? ''}`;
+  return `${r.priority} ${src} ${r.iif ?? ''} ${r.table ?? ''} ${r.action ?? ''}`;
 }
 
 function ruleSpec(r: RuleJson): string {
@@ -1034,6 +1043,7 @@ function ruleSpec(r: RuleJson): string {
   if (r.src && r.src !== 'all') parts.push(`from ${r.src}/${r.srclen ?? 32}`);
   if (r.iif) parts.push(`iif ${r.iif}`);
   if (r.table) parts.push(`lookup ${r.table}`);
+  if (r.action) parts.push(r.action);
   return parts.join(' ');
 }
 
