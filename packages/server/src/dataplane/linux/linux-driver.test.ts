@@ -113,6 +113,20 @@ async function ownedNetns(prefix: string): Promise<string[]> {
 }
 
 describe.skipIf(reason !== null)('linux dataplane driver (real namespaces)', () => {
+  it('check() passes as root and refuses without CAP_NET_ADMIN in one sentence', async () => {
+    await expect(new LinuxDriver({ prefix: 'chk', stateDir: tmpdir() }).check()).resolves.toBeUndefined();
+    const script =
+      `import('${path.join(path.dirname(defaultDnsResponderScript()), 'linux-driver.js')}').then(m=>` +
+      `new m.LinuxDriver({prefix:'chk',stateDir:'/tmp'}).check()).then(()=>console.log('ok'),e=>console.log(e.name+': '+e.message))`;
+    const res = await run(
+      'setpriv',
+      ['--inh-caps=-net_admin', '--bounding-set=-net_admin', process.execPath, '-e', script],
+      { timeoutMs: 5000 },
+    );
+    if (res.failure || (res.code !== 0 && !res.stdout)) return; // no setpriv here
+    expect(res.stdout.trim()).toMatch(/^DataplaneUnavailable: the linux dataplane needs CAP_NET_ADMIN/);
+  });
+
   let prefix = '';
   let stateDir = '';
   let driver: LinuxDriver;
@@ -144,6 +158,12 @@ describe.skipIf(reason !== null)('linux dataplane driver (real namespaces)', () 
   });
 
   const ns = (id: string) => driver.endpointNetns(id);
+
+  it('rejects a prefix that could be confused with another', () => {
+    for (const bad of ['a', 'has-dash', 'UPPER', 'waytoolongprefix']) {
+      expect(() => new LinuxDriver({ prefix: bad, stateDir: tmpdir() })).toThrow(/prefix/);
+    }
+  });
 
   it('connects two VPCs only over a link with routes both ways', async () => {
     const base: DesiredState = {
@@ -325,6 +345,42 @@ describe.skipIf(reason !== null)('linux dataplane driver (real namespaces)', () 
     expect(repaired.created).toBeGreaterThan(0);
     await listen(ns('eb'), 7004);
     expect(await connect(ns('ea'), '10.2.0.5', 7004)).toBe('ok');
+
+    // drift: a rate, a route, an address changed by hand, a stray interface in an owned namespace
+    const va = driver.vpcNetns('a');
+    await run('tc', [
+      '-n',
+      va,
+      'qdisc',
+      'change',
+      'dev',
+      p,
+      'root',
+      'handle',
+      '1:',
+      'tbf',
+      'rate',
+      '1mbit',
+      'burst',
+      '32k',
+      'latency',
+      '50ms',
+    ]);
+    await run('ip', ['-n', va, 'route', 'del', '10.2.0.0/16']);
+    await run('ip', ['-n', ns('eb'), 'addr', 'flush', 'dev', 'eth0']);
+    await run('ip', ['-n', va, 'link', 'add', 'stray0', 'type', 'veth', 'peer', 'name', 'stray1']);
+    const fixed = await driver.apply(state);
+    expect(fixed.changed + fixed.created).toBeGreaterThanOrEqual(3);
+    expect(fixed.removed).toBeGreaterThanOrEqual(1);
+    const qd = JSON.parse((await run('tc', ['-n', va, '-json', 'qdisc', 'show', 'dev', p])).stdout) as {
+      options: { rate: number };
+    }[];
+    expect(qd[0]!.options.rate).toBe(20 * 125_000);
+    expect((await run('ip', ['-n', va, 'link', 'show', 'stray0'])).code).not.toBe(0);
+    await listen(ns('eb'), 7007);
+    expect(await connect(ns('ea'), '10.2.0.5', 7007)).toBe('ok');
+    const settled = await driver.apply(state);
+    expect([settled.created, settled.changed, settled.removed]).toEqual([0, 0, 0]);
 
     // an orphan of this prefix goes; a namespace of another prefix stays
     const other = `o${randomBytes(4).toString('hex')}-v-x`;

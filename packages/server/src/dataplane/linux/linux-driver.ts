@@ -941,7 +941,9 @@ export class LinuxDriver implements DataplaneDriver {
     try {
       process.kill(pid, 0);
       const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      return argv.includes(this.script) && argv.includes(recordsFile);
+      // its records file names it; any build of the responder counts (a server upgrade moves the
+      // script, and a second responder could not bind port 53 next to the first)
+      return argv.includes(recordsFile) && argv.some((a) => a.endsWith('dns-responder.js'));
     } catch {
       return false;
     }
