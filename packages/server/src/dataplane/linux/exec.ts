@@ -16,7 +16,7 @@ export interface RunOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
-const DEFAULT_MAX_OUTPUT = 64 * 1024 * 1024;
+const DEFAULT_MAX_OUTPUT = 16 * 1024 * 1024;
 
 /** Runs one external command with a timeout and bounded output. Never rejects. */
 export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {

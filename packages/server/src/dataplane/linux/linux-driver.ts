@@ -1,3 +1,25 @@
+/**
+ * The `linux` dataplane driver: one host, iproute2 only (`ip`, `tc`), no WireGuard, VRF, iptables
+ * or nftables.
+ *
+ * - VPC → namespace `<prefix>-v-<vpcId>`, its router (ip_forward=1, rp_filter=0, lo up). Subnet →
+ *   bridge `b-<8 hex of sha1(subnetId)>` holding gateway/len. Endpoint → namespace
+ *   `<prefix>-e-<endpointId>`, `eth0` (veth; the other end `e-<8hex>` on the subnet's bridge), its
+ *   address, default via the gateway; /etc/netns/<ns>/resolv.conf names the gateway and the zone.
+ * - Link → veth `p-<8hex of peerConnId>` between the two routers, no addresses, tbf on each end's
+ *   egress (so each direction is shaped). A peer route is `<dst> dev p-x scope link`: the router
+ *   ARPs for the destination on the link and the peer router's end answers (proxy_arp=1,
+ *   proxy_delay=0 on link ends) for what its routing lets it deliver from that link, i.e. its own
+ *   subnets only. No per-link addresses, and a route depends only on its own VPC's state.
+ * - Non-transitive by policy routing: `from <subnet> iif <its bridge>` and `iif lo` use main;
+ *   any other source on a bridge is blackholed; everything else (all that enters on a peer link)
+ *   looks up table 100, which holds only the connected subnet routes and `unreachable default`.
+ * - Level-triggered: every pass lists the namespaces of the prefix, removes orphans, creates the
+ *   missing, and reads back (ip -json addr/route/rule/netconf, tc -json qdisc) the namespaces
+ *   whose desired state changed or failed last pass plus a round-robin slice of the others
+ *   (`readbackPerPass`), then programs the difference with one `ip -n NS -force -batch -` per
+ *   namespace and phase (delete, create, configure), one `tc` batch, one sysctl per namespace.
+ */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -35,7 +57,9 @@ export interface LinuxDriverOptions {
   log?: Logger;
   /**
    * Namespaces read back per pass besides those whose desired state changed or that failed last
-   * pass (round robin): bounds the at-rest cost; drift is repaired within ⌈namespaces / this⌉ passes.
+   * pass (round robin), default 16: bounds the at-rest cost (≈ 2 short processes per namespace read)
+   * at the price of drift in a steady namespace being repaired within ⌈namespaces / this⌉ passes.
+   * Missing and orphan namespaces are found every pass (one `ip netns list`).
    */
   readbackPerPass?: number;
   /** The compiled DNS responder (default: dist/dataplane/linux/dns-responder.js next to this module). */
@@ -168,7 +192,8 @@ export class LinuxDriver implements DataplaneDriver {
   /** Namespace → fingerprint of the desired state last converged without error. */
   private readonly converged = new Map<string, string>();
   private readonly programmedAt = new Map<string, number>();
-  private readonly lastState = new Map<string, ItemStatus>();
+  /** apply() and teardown() run one at a time. */
+  private queue: Promise<unknown> = Promise.resolve();
   private cursor = 0;
   private readonly recordsWritten = new Map<string, string>();
 
@@ -178,7 +203,7 @@ export class LinuxDriver implements DataplaneDriver {
     this.prefix = opts.prefix;
     this.dir = path.join(opts.stateDir, `linux-${opts.prefix}`);
     this.log = opts.log;
-    this.readbackPerPass = opts.readbackPerPass ?? 32;
+    this.readbackPerPass = opts.readbackPerPass ?? 16;
     this.script = opts.dnsResponderScript ?? defaultDnsResponderScript();
     this.concurrency = opts.concurrency ?? 4;
   }
@@ -222,7 +247,21 @@ export class LinuxDriver implements DataplaneDriver {
   // ---------------------------------------------------------------------------------------------
   // apply
 
-  async apply(desired: DesiredState): Promise<ApplyReport> {
+  apply(desired: DesiredState): Promise<ApplyReport> {
+    return this.serialized(() => this.applyNow(desired));
+  }
+
+  teardown(): Promise<void> {
+    return this.serialized(() => this.teardownNow());
+  }
+
+  private serialized<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(fn, fn);
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  private async applyNow(desired: DesiredState): Promise<ApplyReport> {
     const counts = { created: 0, changed: 0, removed: 0 };
     const errors = new Map<string, string[]>();
     const pending = new Map<string, string>();
@@ -322,6 +361,7 @@ export class LinuxDriver implements DataplaneDriver {
       });
     }
 
+    const mark = phaseTimer();
     const report = (): ApplyReport => this.report(desired, errors, pending, netnsOf, touched, counts);
 
     // ---- namespaces: list, remove orphans, create missing
@@ -357,6 +397,7 @@ export class LinuxDriver implements DataplaneDriver {
       }
     }
 
+    mark('orphans');
     const missing = [...nsInfo.keys()].filter((ns) => !existing.has(ns));
     const fresh = new Set<string>();
     if (missing.length) {
@@ -389,6 +430,7 @@ export class LinuxDriver implements DataplaneDriver {
     }
     const present = (ns: string) => fresh.has(ns) || existing.has(ns);
 
+    mark('namespaces');
     // ---- what to read back: changed, failed or never converged, plus a round-robin slice
     const toRead = new Set<string>();
     const steady: string[] = [];
@@ -456,6 +498,7 @@ export class LinuxDriver implements DataplaneDriver {
         }
       });
     };
+    mark('readback');
     await exec(plan.del, 'ip');
     await exec(plan.create, 'ip');
     await exec(plan.conf, 'ip');
@@ -471,6 +514,7 @@ export class LinuxDriver implements DataplaneDriver {
       for (const l of lines) if (!bad.has(l.line)) for (const t of l.tag) counts[t.effect]++;
     }
 
+    mark('program');
     // ---- files: resolv.conf of endpoints, DNS records and responders of routers
     for (const e of endpoints.values()) {
       const ns = this.endpointNetns(e.endpointId);
@@ -491,8 +535,9 @@ export class LinuxDriver implements DataplaneDriver {
       const file = path.join(this.dir, 'dns', `${v.vpcId}.json`);
       if (Object.keys(records).length === 0) {
         // nothing to answer: no process (a VPC router costs a node process only when it has names)
+        if (this.recordsWritten.get(v.vpcId) === '' && !actual.has(ns)) continue;
         if (this.stopResponder(v.vpcId)) counts.removed++;
-        this.recordsWritten.delete(v.vpcId);
+        this.recordsWritten.set(v.vpcId, '');
         continue;
       }
       const text = `${JSON.stringify({ records })}\n`;
@@ -518,6 +563,7 @@ export class LinuxDriver implements DataplaneDriver {
       }
     }
 
+    mark('files');
     // ---- remember what converged
     for (const [ns, info] of nsInfo) {
       const linkErr = (linksOf.get(info.id) ?? []).some((l) => errors.has(itemKey('link', l.peerConnId)));
@@ -525,6 +571,10 @@ export class LinuxDriver implements DataplaneDriver {
         this.converged.delete(ns);
       } else if (actual.has(ns)) this.converged.set(ns, info.fingerprint);
     }
+    this.log?.[counts.created + counts.changed + counts.removed ? 'info' : 'debug']?.(
+      { ...counts, namespaces: nsInfo.size, readBack: actual.size, errors: errors.size, phases: mark.done() },
+      'dataplane pass',
+    );
     return report();
   }
 
@@ -551,7 +601,6 @@ export class LinuxDriver implements DataplaneDriver {
         status = { kind, id, state: 'programmed', programmedAt: this.programmedAt.get(key)! };
       }
       if (netns) status.netns = netns;
-      this.lastState.set(key, status);
       items.push(status);
     };
     for (const v of desired.vpcs) add('vpc', v.vpcId);
@@ -675,6 +724,9 @@ export class LinuxDriver implements DataplaneDriver {
           Math.abs(rate - p.rateBytes) <= p.rateBytes * 0.001 + 1 &&
           Math.abs(burst - p.burst) <= p.burst * 0.01 + 8;
         if (!same) {
+          // `replace` cannot turn another kind at handle 1: into tbf: remove it first
+          if (q && q.kind !== 'tbf' && q.kind !== 'noqueue')
+            push(tc, ns, `qdisc del dev ${name} root`, item, 'removed');
           push(
             tc,
             ns,
@@ -985,7 +1037,7 @@ export class LinuxDriver implements DataplaneDriver {
     return removed;
   }
 
-  async teardown(): Promise<void> {
+  private async teardownNow(): Promise<void> {
     this.cleanupFiles(new Set(), new Map());
     const listed = await run('ip', ['-json', 'netns', 'list']);
     let names: string[] = [];
@@ -1004,9 +1056,21 @@ export class LinuxDriver implements DataplaneDriver {
     for (const f of res.failed) this.log?.warn({ netns: f.tag, err: f.message }, 'cannot remove namespace');
     rmSync(this.dir, { recursive: true, force: true });
     this.converged.clear();
+    this.recordsWritten.clear();
     this.programmedAt.clear();
-    this.lastState.clear();
   }
+}
+
+/** Milliseconds spent per named phase of a pass (for the pass log line). */
+function phaseTimer(): ((name: string) => void) & { done(): Record<string, number> } {
+  let last = performance.now();
+  const phases: Record<string, number> = {};
+  const mark = (name: string) => {
+    const now = performance.now();
+    phases[name] = Math.round(now - last);
+    last = now;
+  };
+  return Object.assign(mark, { done: () => phases });
 }
 
 function emptyActual(): Actual {
