@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +15,12 @@ function unavailable(): string | null {
     if (!m || (BigInt(`0x${m[1]}`) & (1n << 12n)) === 0n) return 'no CAP_NET_ADMIN (run as root)';
   } catch {
     return 'not Linux';
+  }
+  try {
+    execFileSync('ip', ['-V'], { stdio: 'ignore', timeout: 5000 });
+    execFileSync('tc', ['-V'], { stdio: 'ignore', timeout: 5000 });
+  } catch {
+    return 'no iproute2 (ip, tc)';
   }
   if (!existsSync(defaultDnsResponderScript())) return `no ${defaultDnsResponderScript()} (build first)`;
   return null;
@@ -394,6 +400,12 @@ describe.skipIf(reason !== null)('linux dataplane driver (real namespaces)', () 
       expect((await run('ip', ['netns', 'list'])).stdout).toContain(other);
       const again = await driver.apply(state);
       expect([again.created, again.changed, again.removed]).toEqual([0, 0, 0]);
+      // a whole router namespace deleted by hand: re-created, with its endpoint and link re-attached
+      await run('ip', ['netns', 'del', driver.vpcNetns('b')]);
+      const rebuilt = await driver.apply(state);
+      expect(rebuilt.items.filter((i) => i.state !== 'programmed')).toEqual([]);
+      await listen(ns('eb'), 7008);
+      expect(await connect(ns('ea'), '10.2.0.5', 7008)).toBe('ok');
     } finally {
       await run('ip', ['netns', 'del', other]);
     }
@@ -440,6 +452,25 @@ describe.skipIf(reason !== null)('linux dataplane driver (real namespaces)', () 
     expect(updated).toBe('10.1.0.8');
     expect(await resolve(`db.${zone}`)).toBe('10.1.0.9');
     expect(readFileSync(pidFile, 'utf8').trim()).toBe(pid);
+
+    // a restarted control plane (a new driver, same prefix and stateDir) adopts what runs
+    const next = state({ [`web.${zone}`]: '10.1.0.8', [`db.${zone}`]: '10.1.0.9' });
+    const adopted = await new LinuxDriver({ prefix, stateDir }).apply(next);
+    expect([adopted.created, adopted.changed, adopted.removed]).toEqual([0, 0, 0]);
+    expect(readFileSync(pidFile, 'utf8').trim()).toBe(pid);
+
+    // a responder that died is started again by the next pass
+    process.kill(Number(pid), 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 100));
+    const restarted = await driver.apply(next);
+    expect(restarted.created).toBe(1);
+    expect(readFileSync(pidFile, 'utf8').trim()).not.toBe(pid);
+    let again = '';
+    for (let i = 0; i < 20 && again !== '10.1.0.9'; i++) {
+      again = await resolve(`db.${zone}`);
+      if (again !== '10.1.0.9') await new Promise((r) => setTimeout(r, 150));
+    }
+    expect(again).toBe('10.1.0.9');
   });
 });
 
