@@ -205,7 +205,13 @@ describe.skipIf(reason !== null)('linux dataplane driver (real namespaces)', () 
   });
 
   it('routes between the subnets of one VPC, never forwards foreign sources, and reports kernel errors per item', async () => {
-    const a = vpc('a', 1, { routes: [{ destination: '10.2.0.0/16', peerConnId: 'pc' }] });
+    const a = vpc('a', 1, {
+      routes: [
+        { destination: '10.2.0.0/16', peerConnId: 'pc' },
+        // would replace the connected route of a-sn2: refused, the rest of the VPC still programmed
+        { destination: '10.1.1.0/24', peerConnId: 'pc' },
+      ],
+    });
     a.subnets.push({ subnetId: 'a-sn2', cidr: '10.1.1.0/24', gateway: '10.1.1.1' });
     const state: DesiredState = {
       vpcs: [a, vpc('b', 2, { routes: [{ destination: '10.1.0.0/16', peerConnId: 'pc' }] })],
@@ -222,7 +228,11 @@ describe.skipIf(reason !== null)('linux dataplane driver (real namespaces)', () 
     const bad = r.items.find((i) => i.id === 'bad')!;
     expect(bad.state).toBe('error');
     expect(bad.reason).toMatch(/default via 10\.2\.0\.1/);
-    expect(r.items.filter((i) => i.id !== 'bad' && i.state !== 'programmed')).toEqual([]);
+    expect(r.items.find((i) => i.kind === 'vpc' && i.id === 'a')).toMatchObject({
+      state: 'error',
+      reason: expect.stringMatching(/10\.1\.1\.0\/24 overlaps a subnet/),
+    });
+    expect(r.items.filter((i) => i.id !== 'bad' && i.id !== 'a' && i.state !== 'programmed')).toEqual([]);
     await listen(ns('ea2'), 7005);
     await listen(ns('eb'), 7005);
     expect(await connect(ns('ea'), '10.1.1.5', 7005)).toBe('ok');

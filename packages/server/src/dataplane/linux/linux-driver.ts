@@ -35,7 +35,7 @@ import type {
   ItemStatus,
 } from '../model.js';
 import { type BatchLine, parseJsonSeq, run, runBatch } from './exec.js';
-import { canonicalDst, ID_RE, ifname, PREFIX_RE, parseAddress, parseCidr } from './names.js';
+import { canonicalDst, cidrsOverlap, ID_RE, ifname, PREFIX_RE, parseAddress, parseCidr } from './names.js';
 
 /** The linux dataplane cannot run here (no CAP_NET_ADMIN, no iproute2); the message says why in one sentence. */
 export class DataplaneUnavailable extends Error {
@@ -332,10 +332,18 @@ export class LinuxDriver implements DataplaneDriver {
     }
     const linksOf = new Map<string, DesiredLink[]>();
     for (const l of links.values()) {
-      for (const v of l.vpcIds) linksOf.set(v, [...(linksOf.get(v) ?? []), l]);
+      for (const v of l.vpcIds) {
+        const list = linksOf.get(v);
+        if (list) list.push(l);
+        else linksOf.set(v, [l]);
+      }
     }
     const endpointsOf = new Map<string, DesiredEndpoint[]>();
-    for (const e of endpoints.values()) endpointsOf.set(e.vpcId, [...(endpointsOf.get(e.vpcId) ?? []), e]);
+    for (const e of endpoints.values()) {
+      const list = endpointsOf.get(e.vpcId);
+      if (list) list.push(e);
+      else endpointsOf.set(e.vpcId, [e]);
+    }
 
     const nsInfo = new Map<string, NsInfo>();
     for (const v of vpcs.values()) {
@@ -498,6 +506,7 @@ export class LinuxDriver implements DataplaneDriver {
         }
       });
     };
+    for (const p of plan.problems) fail(p.item, p.message);
     mark('readback');
     await exec(plan.del, 'ip');
     await exec(plan.create, 'ip');
@@ -666,6 +675,8 @@ export class LinuxDriver implements DataplaneDriver {
       sysctl.set(ns, cur);
     };
     const needRead = new Set<string>();
+    /** Desired-state problems found while planning (reported as the item's error). */
+    const problems: { item: string; message: string }[] = [];
     /** Interfaces (ns/ifname) that will be new after this pass: nothing on them survives. */
     const renewed = new Set<string>();
     const push = (
@@ -901,16 +912,24 @@ export class LinuxDriver implements DataplaneDriver {
         push(conf, ns, line, item, effect),
       );
       // peer routes, only toward a link that is desired and joins this VPC
+      // (never one that overlaps an own subnet: it would replace or shadow the connected route)
       const wantMain = new Map<string, string>();
+      const dsts = new Set<string>();
       for (const r of v.routes ?? []) {
         const c = parseCidr(r.destination);
-        const l = links.get(r.peerConnId);
-        if (!c || !l?.vpcIds.includes(v.vpcId)) continue;
-        const dev = ifname('p', l.peerConnId);
-        const k = `unicast ${c.text} ${dev}`;
-        if (![...wantMain.keys()].some((x) => x.split(' ')[1] === c.text)) {
-          wantMain.set(k, `${c.text} dev ${dev} proto static scope link`);
+        if (!c) {
+          problems.push({ item, message: `route destination ${r.destination} is not an IPv4 CIDR` });
+          continue;
         }
+        const l = links.get(r.peerConnId);
+        if (!l?.vpcIds.includes(v.vpcId) || dsts.has(c.text)) continue;
+        if ([...bridges.values()].some((sub) => cidrsOverlap(sub.cidr, c.text))) {
+          problems.push({ item, message: `route to ${c.text} overlaps a subnet of the VPC; not programmed` });
+          continue;
+        }
+        dsts.add(c.text);
+        const dev = ifname('p', l.peerConnId);
+        wantMain.set(`unicast ${c.text} ${dev}`, `${c.text} dev ${dev} proto static scope link`);
       }
       this.diffRoutes(
         s.main.filter((r) => r.protocol !== 'kernel'),
@@ -928,7 +947,7 @@ export class LinuxDriver implements DataplaneDriver {
       }
     }
     // endpoint namespaces' conf must come after their veth exists: conf runs after create
-    return { del, create, conf, tc, sysctl, needRead };
+    return { del, create, conf, tc, sysctl, needRead, problems };
   }
 
   private diffRoutes(

@@ -52,3 +52,13 @@ export function canonicalDst(dst: string | undefined): string {
   if (!dst) return '';
   return parseCidr(dst)?.text ?? dst;
 }
+
+/** Whether two IPv4 CIDRs share an address. */
+export function cidrsOverlap(a: string, b: string): boolean {
+  const x = parseCidr(a);
+  const y = parseCidr(b);
+  if (!x || !y) return false;
+  const len = Math.min(x.len, y.len);
+  const mask = len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0;
+  return (ipToInt(x.net) & mask) >>> 0 === (ipToInt(y.net) & mask) >>> 0;
+}
