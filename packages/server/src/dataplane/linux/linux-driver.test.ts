@@ -424,9 +424,15 @@ describe.skipIf(reason !== null)('linux dataplane driver (real namespaces)', () 
   it('answers DNS for its VPC from the router, and follows map updates without a restart', async () => {
     const zone = 'a.internal';
     const state = (dns: Record<string, string>): DesiredState => ({
-      vpcs: [vpc('a', 1, { dns, dnsZone: zone })],
-      endpoints: [endpoint('ea', 'a', 1)],
-      links: [],
+      vpcs: [
+        vpc('a', 1, { dns, dnsZone: zone, routes: [{ destination: '10.2.0.0/16', peerConnId: 'pc' }] }),
+        vpc('b', 2, {
+          dns: { 'x.b.internal': '10.2.0.7' },
+          routes: [{ destination: '10.1.0.0/16', peerConnId: 'pc' }],
+        }),
+      ],
+      endpoints: [endpoint('ea', 'a', 1), endpoint('eb', 'b', 2)],
+      links: [link('pc', 'a', 'b')],
     });
     await driver.apply(state({ [`web.${zone}`]: '10.1.0.7' }));
     const resolv = readFileSync(path.join('/etc/netns', ns('ea'), 'resolv.conf'), 'utf8');
@@ -446,12 +452,19 @@ describe.skipIf(reason !== null)('linux dataplane driver (real namespaces)', () 
     }
     expect(first).toBe('10.1.0.7');
     expect(await resolve(`nope.${zone}`)).toBe('ENOTFOUND');
+    // the peer reaches A's gateway over the link, but A's resolver does not answer it
+    const fromPeer = await nodeIn(
+      ns('eb'),
+      `const r=new (require('dns').promises.Resolver)({timeout:700,tries:1});r.setServers(['10.1.0.1']);` +
+        `r.resolve4('web.${zone}').then(a=>console.log(a.join(',')),e=>console.log(e.code))`,
+    );
+    expect(fromPeer).toBe('ETIMEOUT');
     const getent = await run('ip', ['netns', 'exec', ns('ea'), 'getent', 'hosts', 'web'], {
       timeoutMs: 5000,
     });
     expect(getent.stdout).toContain('10.1.0.7');
 
-    const pidFile = readdirPid(stateDir);
+    const pidFile = readdirPid(stateDir, 'a');
     const pid = readFileSync(pidFile, 'utf8').trim();
     await driver.apply(state({ [`web.${zone}`]: '10.1.0.8', [`db.${zone}`]: '10.1.0.9' }));
     let updated = '';
@@ -484,7 +497,7 @@ describe.skipIf(reason !== null)('linux dataplane driver (real namespaces)', () 
   });
 });
 
-function readdirPid(stateDir: string): string {
+function readdirPid(stateDir: string, vpcId: string): string {
   const dir = path.join(stateDir, readdirSync(stateDir).find((d) => d.startsWith('linux-'))!, 'dns');
-  return path.join(dir, readdirSync(dir).find((f) => f.endsWith('.pid'))!);
+  return path.join(dir, `${vpcId}.pid`);
 }

@@ -549,7 +549,11 @@ export class LinuxDriver implements DataplaneDriver {
         this.recordsWritten.set(v.vpcId, '');
         continue;
       }
-      const text = `${JSON.stringify({ records })}\n`;
+      const clients = v.subnets.flatMap((sn) => {
+        const sub = subnetOf.get(sn.subnetId);
+        return sub && sub.vpcId === v.vpcId ? [sub.cidr] : [];
+      });
+      const text = `${JSON.stringify({ records, clients })}\n`;
       if (
         this.recordsWritten.get(v.vpcId) === text &&
         !actual.has(ns) &&
