@@ -497,6 +497,7 @@ export class LinuxDriver implements DataplaneDriver {
         const res = await runBatch(tool, ['-n', ns], lines);
         const bad = new Set(res.failed.map((f) => f.line));
         for (const f of res.failed) {
+          if (alreadyGone(f.line, f.message)) continue; // e.g. the peer end went with its namespace
           fail(f.tag.item, `${tool} ${f.line}: ${f.message}`);
           failedNs.add(ns);
         }
@@ -1082,6 +1083,14 @@ export class LinuxDriver implements DataplaneDriver {
     this.recordsWritten.clear();
     this.programmedAt.clear();
   }
+}
+
+/** A deletion that failed because its object is already gone: the desired outcome. */
+function alreadyGone(line: string, message: string): boolean {
+  if (!/^(link|addr|route|rule|qdisc) del /.test(line)) return false;
+  return /Cannot find device|No such process|No such file or directory|Cannot assign requested address|Invalid handle/.test(
+    message,
+  );
 }
 
 /** Milliseconds spent per named phase of a pass (for the pass log line). */
