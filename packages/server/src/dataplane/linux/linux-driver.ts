@@ -624,12 +624,11 @@ export class LinuxDriver implements DataplaneDriver {
   }
 
   private async readNs(ns: string, kind: 'vpc' | 'endpoint'): Promise<Actual | string> {
+    // `-d addr show` gives each interface with its kind, master, flags and addresses at once
     const shows =
       kind === 'vpc'
-        ? ['link show', 'route show table main', `route show table ${TABLE_OWN}`, 'rule show', 'netconf show']
-        : ['link show', 'route show table main'];
-    // addresses come with `link show` only from `addr show`: read addr instead of link (it has both)
-    shows[0] = 'addr show';
+        ? ['addr show', 'route show table main', `route show table ${TABLE_OWN}`, 'rule show', 'netconf show']
+        : ['addr show', 'route show table main'];
     const res = await run('ip', ['-n', ns, '-d', '-json', '-batch', '-'], { input: `${shows.join('\n')}\n` });
     if (res.failure || res.code !== 0) return `cannot read ${ns}: ${res.failure ?? res.stderr.trim()}`;
     let docs: unknown[];
