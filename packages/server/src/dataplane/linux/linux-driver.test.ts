@@ -305,7 +305,8 @@ describe.skipIf(reason !== null)('linux dataplane driver (real namespaces)', () 
       endpoints: [endpoint('ea', 'a', 1), endpoint('eb', 'b', 2)],
       links: [link('pc', 'a', 'b', mbps)],
     });
-    await driver.apply(routed(10));
+    const shaped = await driver.apply(routed(10));
+    expect(shaped.items.filter((i) => i.state !== 'programmed')).toEqual([]);
     // the receiver prints cumulative bytes every 250 ms for 8 s, of the first (only) connection
     const receiver = startIn(
       ns('eb'),

@@ -242,6 +242,69 @@ export class LinuxDriver implements DataplaneDriver {
         );
       }
     }
+    await this.probeKernel();
+  }
+
+  /**
+   * Tries, in a throwaway namespace of the prefix (removed by the next pass if left behind), what
+   * the driver relies on: namespaces, veth, bridge, policy rules, tbf, proxy_arp.
+   */
+  private async probeKernel(): Promise<void> {
+    const ns = this.vpcNetns('.probe');
+    const steps: [string, string, string[]][] = [
+      ['network namespaces', 'ip', ['netns', 'add', ns]],
+      ['veth', 'ip', ['-n', ns, 'link', 'add', 'p-probe', 'type', 'veth', 'peer', 'name', 'e-probe']],
+      ['bridges', 'ip', ['-n', ns, 'link', 'add', 'b-probe', 'type', 'bridge']],
+      ['policy routing', 'ip', ['-n', ns, 'rule', 'add', 'pref', '1003', 'iif', 'b-probe', 'blackhole']],
+      [
+        'tbf (sch_tbf)',
+        'tc',
+        [
+          '-n',
+          ns,
+          'qdisc',
+          'replace',
+          'dev',
+          'p-probe',
+          'root',
+          'handle',
+          '1:',
+          'tbf',
+          'rate',
+          '10mbit',
+          'burst',
+          '32768',
+          'latency',
+          '50ms',
+        ],
+      ],
+      [
+        'proxy_arp',
+        'ip',
+        [
+          'netns',
+          'exec',
+          ns,
+          'sysctl',
+          '-q',
+          '-w',
+          'net.ipv4.conf.p-probe.proxy_arp=1',
+          'net.ipv4.neigh.p-probe.proxy_delay=0',
+        ],
+      ],
+    ];
+    try {
+      for (const [feature, tool, args] of steps) {
+        const res = await run(tool, args, { timeoutMs: 5000 });
+        if (res.failure || res.code !== 0) {
+          throw new DataplaneUnavailable(
+            `the linux dataplane needs ${feature} in this kernel (${tool} ${args.join(' ')}: ${res.failure ?? res.stderr.trim()})`,
+          );
+        }
+      }
+    } finally {
+      await run('ip', ['netns', 'del', ns], { timeoutMs: 5000 });
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
