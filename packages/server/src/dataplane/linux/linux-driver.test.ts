@@ -422,6 +422,30 @@ describe.skipIf(reason !== null)('linux dataplane driver (real namespaces)', () 
       expect(rebuilt.items.filter((i) => i.state !== 'programmed')).toEqual([]);
       await listen(ns('eb'), 7008);
       expect(await connect(ns('ea'), '10.2.0.5', 7008)).toBe('ok');
+
+      // a changed address and a subnet whose gateway moved are fixed in place
+      const moved: DesiredState = {
+        ...state,
+        vpcs: [
+          state.vpcs[0]!,
+          {
+            ...state.vpcs[1]!,
+            subnets: [{ subnetId: 'b-sn', cidr: '10.2.0.0/24', gateway: '10.2.0.254' }],
+          },
+        ],
+        endpoints: [
+          state.endpoints[0]!,
+          { endpointId: 'eb', vpcId: 'b', subnetId: 'b-sn', address: '10.2.0.6/24', gateway: '10.2.0.254' },
+        ],
+      };
+      const m1 = await driver.apply(moved);
+      expect(m1.items.filter((i) => i.state !== 'programmed')).toEqual([]);
+      expect(await connect(ns('ea'), '10.2.0.6', 7008)).toBe('ok');
+      const m2 = await driver.apply(moved);
+      expect([m2.created, m2.changed, m2.removed]).toEqual([0, 0, 0]);
+      expect(readFileSync(path.join('/etc/netns', ns('eb'), 'resolv.conf'), 'utf8')).toContain(
+        'nameserver 10.2.0.254',
+      );
     } finally {
       await run('ip', ['netns', 'del', other]);
     }

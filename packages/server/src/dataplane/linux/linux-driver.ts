@@ -854,26 +854,32 @@ export class LinuxDriver implements DataplaneDriver {
       }
       const want = parseAddress(e.address)!;
       const have = (curE?.addr_info ?? []).filter((x) => x.family === 'inet');
+      // removing an interface's last address flushes every route through it: after any address
+      // change the routes on it are programmed again (replace), not assumed
+      let addrChanged = false;
       for (const x of have) {
         if (x.local !== want.ip || x.prefixlen !== want.len) {
           push(conf, ens, `addr del ${x.local}/${x.prefixlen} dev eth0`, item, 'removed');
+          addrChanged = true;
         }
       }
       if (!have.some((x) => x.local === want.ip && x.prefixlen === want.len)) {
         push(conf, ens, `addr add ${want.ip}/${want.len} dev eth0`, item, 'created');
+        addrChanged = true;
       }
       if (!isUp(curE)) push(conf, ens, 'link set eth0 up', item, 'changed');
       const routes = se.main.filter(
         (r) => r.protocol !== 'kernel' && !(curE === undefined && r.dev === 'eth0'),
       );
-      const good = routes.find(
+      const match = routes.find(
         (r) =>
           r.dst === 'default' &&
           r.gateway === e.gateway &&
           r.dev === 'eth0' &&
           (r.type ?? 'unicast') === 'unicast',
       );
-      for (const r of routes) if (r !== good) push(conf, ens, `route del ${routeSpec(r)}`, item, 'removed');
+      const good = addrChanged ? undefined : match;
+      for (const r of routes) if (r !== match) push(conf, ens, `route del ${routeSpec(r)}`, item, 'removed');
       if (!good) {
         push(conf, ens, `route replace default via ${e.gateway} dev eth0 proto static`, item, 'created');
       }
@@ -908,6 +914,7 @@ export class LinuxDriver implements DataplaneDriver {
         if (!isUp(cur)) push(conf, ns, `link set ${br} up`, item, 'changed');
       }
       // addresses: exactly the gateways on the bridges, nothing elsewhere (lo keeps its own)
+      const addrDirty: string[] = [];
       for (const l of s.links.values()) {
         if (l.ifname === 'lo' || renewed.has(`${ns}/${l.ifname}`)) continue;
         const sub = bridges.get(l.ifname);
@@ -915,6 +922,7 @@ export class LinuxDriver implements DataplaneDriver {
           if (x.family !== 'inet') continue;
           if (sub && x.local === sub.gw && x.prefixlen === sub.len) continue;
           push(conf, ns, `addr del ${x.local}/${x.prefixlen} dev ${l.ifname}`, item, 'removed');
+          addrDirty.push(l.ifname);
         }
       }
       for (const [br, sub] of bridges) {
@@ -922,8 +930,13 @@ export class LinuxDriver implements DataplaneDriver {
         const has = (cur?.addr_info ?? []).some(
           (x) => x.family === 'inet' && x.local === sub.gw && x.prefixlen === sub.len,
         );
-        if (!has) push(conf, ns, `addr add ${sub.gw}/${sub.len} dev ${br}`, item, 'created');
+        if (!has) {
+          push(conf, ns, `addr add ${sub.gw}/${sub.len} dev ${br}`, item, 'created');
+          addrDirty.push(br);
+        }
       }
+      // the routes through an interface whose addresses change are programmed again (see endpoints)
+      for (const dev of addrDirty) renewed.add(`${ns}/${dev}`);
       // policy: own subnets (from their bridge) and the router itself use main; a foreign source on
       // a bridge is dropped; everything else (whatever comes in on a peer link) may only reach the
       // router's own subnets: never forwarded out another link, whatever the main table says
