@@ -19,5 +19,8 @@ describe('none dataplane driver', () => {
       ['link', 'pending', 'dataplane driver is none'],
     ]);
     await d.teardown();
+    const named = new NoneDriver({ prefix: 'plabc123' });
+    expect(named.endpointNetns('ep1')).toBe('plabc123-e-ep1');
+    expect(named.vpcNetns('vpc1')).toBe('plabc123-v-vpc1');
   });
 });

@@ -5,6 +5,12 @@ const REASON = 'dataplane driver is none';
 /** The driver that programs nothing: every item stays pending, so the API still reports its state. */
 export class NoneDriver implements DataplaneDriver {
   readonly name = 'none' as const;
+  private readonly prefix: string;
+
+  /** Takes the same options as the linux driver; only the prefix matters (for the names it reports). */
+  constructor(options: { prefix?: string } = {}) {
+    this.prefix = options.prefix ?? 'none';
+  }
 
   async check(): Promise<void> {}
 
@@ -24,11 +30,11 @@ export class NoneDriver implements DataplaneDriver {
   }
 
   endpointNetns(endpointId: string): string {
-    return `none-e-${endpointId}`;
+    return `${this.prefix}-e-${endpointId}`;
   }
 
   vpcNetns(vpcId: string): string {
-    return `none-v-${vpcId}`;
+    return `${this.prefix}-v-${vpcId}`;
   }
 
   async teardown(): Promise<void> {}
