@@ -118,7 +118,9 @@ async function ownedNetns(prefix: string): Promise<string[]> {
   return all.map((n) => n.name).filter((n) => n.startsWith(`${prefix}-`));
 }
 
-describe.skipIf(reason !== null)('linux dataplane driver (real namespaces)', () => {
+// Each check spawns Node in a namespace (a few hundred ms on a loaded 2-core machine): the loops are
+// bounded, but their sum needs more than the suite's default 20 s.
+describe.skipIf(reason !== null)('linux dataplane driver (real namespaces)', { timeout: 60_000 }, () => {
   it('check() passes as root and refuses without CAP_NET_ADMIN in one sentence', async () => {
     await expect(new LinuxDriver({ prefix: 'chk', stateDir: tmpdir() }).check()).resolves.toBeUndefined();
     const script =
