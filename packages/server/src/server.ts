@@ -62,6 +62,9 @@ function listen(server: Server, port: number, host: string): Promise<number> {
   });
 }
 
+/** Listen addresses meaning every interface: clients then reach a listener under any name. */
+const ANY_ADDRESS = new Set(['0.0.0.0', '::', '[::]']);
+
 /** How often a closing listener drops the keep-alive connections that went idle meanwhile. */
 const IDLE_SWEEP_MS = 50;
 
@@ -183,6 +186,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     clockSkewSeconds: config.clockSkewSeconds,
     maxSignatureExpirationSeconds: config.maxSignatureExpirationSeconds,
     regionOfPort: (port) => (port !== undefined && regionByPort.get(port)) || config.region,
+    regionOfAuthority: (authority) => {
+      // A Host naming one of our listeners as clients address it: `<host>:<port>` of an endpoint (or
+      // any name with that port when listening on every address).
+      const at = authority.lastIndexOf(':');
+      const port = Number(authority.slice(at + 1));
+      const region = at > 0 && Number.isInteger(port) ? regionByPort.get(port) : undefined;
+      if (!region) return undefined;
+      const name = authority.slice(0, at);
+      return ANY_ADDRESS.has(config.host) || name === config.host.toLowerCase() ? region : undefined;
+    },
     authClock,
     testClock,
     reconciler,

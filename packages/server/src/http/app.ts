@@ -41,6 +41,8 @@ export interface HttpAppDeps {
   maxSignatureExpirationSeconds: number;
   /** Region of the listener that accepted a connection, by local port; filled in as listeners start. */
   regionOfPort: (port: number | undefined) => Region;
+  /** Region of the listener a Host header (`127.0.0.1:8081`) names, if it names one of this server's. */
+  regionOfAuthority?: (authority: string) => Region | undefined;
   /** Wall time for signature checks: business time may be moved by the test clock, this never is. */
   authClock: Clock;
   testClock: TestClock | undefined;
@@ -92,7 +94,11 @@ export function buildHttpApp(deps: HttpAppDeps): FastifyInstance {
   app.decorateRequest('caller', undefined);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-bce-request-id', request.id);
-    request.region = resolveRegion(request.headers.host, deps.regionOfPort(request.socket.localPort));
+    request.region = resolveRegion(
+      request.headers.host,
+      deps.regionOfPort(request.socket.localPort),
+      deps.regionOfAuthority,
+    );
     // Throws 400 InvalidURI on bad percent-encoding, which the query parser above had to swallow.
     parseRawQuery(splitUrl(request.url).query);
     if (/%00/i.test(request.url)) throw new HttpError(400, 'InvalidURI', 'the URI must not contain %00');
