@@ -99,6 +99,21 @@ export class LoginThrottle {
     }
   }
 
+  /**
+   * The admitted attempt was never checked (the hashing queue was full, the database away): its
+   * failure is taken back from every key, so refusals that hashed nothing neither count against
+   * the real user nor fill the table. A count, not a snapshot: other attempts may have counted
+   * meanwhile. A wait already imposed stays.
+   */
+  abandoned(admission: Admission): void {
+    for (const { key } of admission.keys) {
+      const current = this.state.get(key);
+      if (!current) continue;
+      if (current.failures <= 1 && current.blockedUntil <= this.clock.now()) this.state.delete(key);
+      else current.failures = Math.max(0, current.failures - 1);
+    }
+  }
+
   private read(key: string, now: number): KeyState | undefined {
     const found = this.state.get(key);
     if (found && now - found.lastFailureAt > THROTTLE_FORGET_MS) {
@@ -112,11 +127,26 @@ export class LoginThrottle {
     // Map order is insertion order: re-inserting keeps the most recently failed keys last.
     this.state.delete(key);
     this.state.set(key, value);
-    while (this.state.size > this.maxKeys) {
-      // Bounded memory: many guessers with distinct keys push out the oldest states first.
-      const oldest = this.state.keys().next().value as string;
-      this.state.delete(oldest);
+    if (this.state.size > this.maxKeys) this.evictOne(key);
+  }
+
+  /**
+   * Bounded memory. The oldest key that is not waiting goes first: a flood of fresh keys (many
+   * addresses, made-up usernames) cannot push out a key that is being throttled and so lift its
+   * wait. Only when every key waits does the oldest waiting one go.
+   */
+  private evictOne(justWritten: string): void {
+    const now = this.clock.now();
+    let oldestWaiting: string | undefined;
+    for (const [key, state] of this.state) {
+      if (key === justWritten) continue;
+      if (state.blockedUntil <= now) {
+        this.state.delete(key);
+        return;
+      }
+      oldestWaiting ??= key;
     }
+    if (oldestWaiting !== undefined) this.state.delete(oldestWaiting);
   }
 
   /** Keys remembered now (for tests and metrics). */

@@ -26,7 +26,7 @@ import {
 } from '../store/repositories/users.js';
 import { transact } from '../store/transact.js';
 import type { IdGenerator } from './ids.js';
-import { LoginThrottle, LoginThrottled } from './login-throttle.js';
+import { type Admission, LoginThrottle, LoginThrottled } from './login-throttle.js';
 import {
   checkPasswordPolicy,
   decoyHash,
@@ -228,7 +228,8 @@ export class UserService {
         );
       }
       const admission = this.admit(current.username, source);
-      if (!(await verifyPassword(input.currentPassword, current.passwordHash))) {
+      const currentPassword = input.currentPassword;
+      if (!(await this.checked(admission, () => verifyPassword(currentPassword, current.passwordHash)))) {
         throw accessDenied('WrongPassword', 'the current password is not correct');
       }
       this.throttle.succeeded(admission);
@@ -252,6 +253,16 @@ export class UserService {
    * (LoginThrottled) while an earlier failure's wait lasts. Unknown usernames are throttled the
    * same way, so the answers still tell nothing about who exists.
    */
+  /** Runs an admitted check; one that could not run (hashing queue full, database away) does not count. */
+  private async checked<T>(admission: Admission, check: () => Promise<T>): Promise<T> {
+    try {
+      return await check();
+    } catch (error) {
+      this.throttle.abandoned(admission);
+      throw error;
+    }
+  }
+
   private admit(username: string, source: string | undefined) {
     const admitted = this.throttle.admit({
       user: username,
@@ -269,9 +280,11 @@ export class UserService {
     const username = normalizeUsername(usernameText);
     // Before any database read or hash: a throttled attempt costs (almost) nothing.
     const admission = this.admit(username, source);
-    const found = username === '' ? undefined : await findUserByUsername(this.db, username);
-    // An unknown user costs a hash check too, so the answer time does not tell which part was wrong.
-    const matches = await verifyPassword(password, found?.passwordHash ?? (await decoyHash()));
+    const { found, matches } = await this.checked(admission, async () => {
+      const found = username === '' ? undefined : await findUserByUsername(this.db, username);
+      // An unknown user costs a hash check too, so the answer time does not tell which part was wrong.
+      return { found, matches: await verifyPassword(password, found?.passwordHash ?? (await decoyHash())) };
+    });
     if (!found || !matches) throw new LoginRefused();
     this.throttle.succeeded(admission);
     const secret = randomBytes(32).toString('base64url');
