@@ -7,8 +7,16 @@ import type { Caller } from './caller.js';
  * What `caller` holds, for the visibility rule (domain/data/visibility.ts). Membership is by
  * principal: a user by its user id, an AK/SK signature by its account id.
  */
-export async function markingViewer(db: Executor, caller: Caller): Promise<MarkingViewer> {
+export async function markingViewer(
+  db: Executor,
+  caller: Caller,
+): Promise<MarkingViewer & { existing: ReadonlySet<string> }> {
   // Markings are enrollment-wide and few; reading them all beats matching JSON member lists in
   // SQL written twice, for SQLite and PostgreSQL.
-  return { held: heldMarkings(await listMarkings(db), caller.principalId), isAdmin: caller.isAdmin };
+  const markings = await listMarkings(db);
+  return {
+    held: heldMarkings(markings, caller.principalId),
+    isAdmin: caller.isAdmin,
+    existing: new Set(markings.map((m) => m.name)),
+  };
 }

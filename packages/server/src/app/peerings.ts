@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
-import { keepHiddenMarkings, type MarkingViewer } from '../domain/data/visibility.js';
+import { keepHiddenMarkings, type MarkingViewer, requireHeldMarkings } from '../domain/data/visibility.js';
 import { badRequest, noSuchObject, operationDenied } from '../domain/errors.js';
 import {
   checkDataTypes,
@@ -285,6 +285,7 @@ export class PeeringService {
     return transact(this.db, async (tx) => {
       const payload = await this.readInvite(tx, self, input.inviteCode);
       const space = await this.spaces.requireManager(tx, caller, input.spaceId);
+      requireHeldMarkings(security.markings, [], await markingViewer(tx, caller));
       const transport = await this.network.requireTransport(tx, payload.enr);
       const dataTypes = mirror(payload.types);
       await this.requirePolicies(tx, payload.enr, dataTypes, transportAddress(transport));
@@ -333,6 +334,8 @@ export class PeeringService {
     return this.change(caller, id, 'ActivatePeerConnection', async (tx, connection) => {
       requireRole(connection, 'originator', 'activate it');
       requireState(connection, ['approved'], 'activate');
+      // The other side chose the security; activating starts exporting this side's data under it.
+      requireHeldMarkings(connection.security.markings, [], await markingViewer(tx, caller));
       const transport = await this.network.requireTransport(tx, connection.remoteEnrollmentId);
       await this.requirePolicies(
         tx,
@@ -397,6 +400,7 @@ export class PeeringService {
             ),
           })
         : null;
+      if (security) requireHeldMarkings(security.markings, connection.security.markings, viewer);
       const pending = await listChangeRequests(tx, { connectionIds: [connection.id], state: 'pending' });
       if (pending.length > 0)
         throw operationDenied(
@@ -461,6 +465,12 @@ export class PeeringService {
         requireState(connection, ['approved', 'active'], 'decide a change of');
         if (approve && change.dataTypes)
           await this.requirePolicies(tx, connection.remoteEnrollmentId, change.dataTypes, undefined);
+        if (approve && change.security)
+          requireHeldMarkings(
+            change.security.markings,
+            connection.security.markings,
+            await markingViewer(tx, caller),
+          );
         await decideChangeRequest(tx, changeId, {
           state: approve ? 'approved' : 'rejected',
           by: caller.principalId,

@@ -6,6 +6,7 @@ import {
   keepHiddenMarkings,
   type MarkingViewer,
   maskMarkings,
+  requireHeldMarkings,
 } from './visibility.js';
 
 const viewer = (held: string[], isAdmin = false): MarkingViewer => ({ held: new Set(held), isAdmin });
@@ -65,5 +66,17 @@ describe('keepHiddenMarkings', () => {
 
   it('lets an administrator, who sees every name, change them all', () => {
     expect(keepHiddenMarkings(['New'], ['Hidden'], viewer([], true))).toEqual(['New']);
+  });
+});
+
+describe('requireHeldMarkings', () => {
+  const viewer = { held: new Set(['Ops']), isAdmin: true, existing: new Set(['Ops', 'Crypto']) };
+  it('lets a connection newly allow only the markings here that the caller holds', () => {
+    expect(() => requireHeldMarkings(['Ops'], [], viewer)).not.toThrow();
+    expect(() => requireHeldMarkings(['Ops', 'Crypto'], [], viewer)).toThrow(/Crypto/);
+  });
+  it('keeps what is in force, and allows markings unknown here (they label nothing here)', () => {
+    expect(() => requireHeldMarkings(['Crypto', 'Ops'], ['Crypto'], viewer)).not.toThrow();
+    expect(() => requireHeldMarkings(['Elsewhere'], [], viewer)).not.toThrow();
   });
 });

@@ -1,3 +1,4 @@
+import { badRequest } from '../errors.js';
 /**
  * Markings as mandatory access control (reference §2.3, R24, R25).
  *
@@ -67,4 +68,27 @@ export function keepHiddenMarkings(
 ): string[] {
   const hidden = current.filter((m) => !canSeeMarking(m, viewer));
   return [...new Set([...proposed, ...hidden])].sort();
+}
+
+/**
+ * A connection's security may newly allow a marking that exists here only by a caller that holds
+ * it: allowing it exports this side's data so labelled, which would otherwise let someone who may
+ * not read that data send it where it can be read. A marking unknown here labels nothing here, so
+ * allowing it exports nothing (the other side's data may carry it); markings already in force
+ * (`current`) stay as they are. Administrators too: they manage markings, they do not read (or
+ * export) through them by office.
+ */
+export function requireHeldMarkings(
+  allowed: readonly string[],
+  current: readonly string[],
+  viewer: MarkingViewer & { existing: ReadonlySet<string> },
+): void {
+  const notHeld = allowed.filter(
+    (m) => !current.includes(m) && viewer.existing.has(m) && !viewer.held.has(m),
+  );
+  if (notHeld.length > 0)
+    throw badRequest(
+      'UnknownMarking',
+      `marking ${notHeld[0]} does not exist or you do not hold it: a connection's security may allow only markings you hold`,
+    );
 }

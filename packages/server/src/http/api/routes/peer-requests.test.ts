@@ -405,6 +405,30 @@ describe('peer requests between two servers', () => {
       });
     });
 
+    it('allows a marking that exists here only from a caller who holds it (else it exports data the caller may not read)', async () => {
+      await a.spaceData.createMarking({ name: 'Crypto' });
+      const crypto = { security: { classification: 'SECRET', markings: ['Ops', 'Crypto'] } };
+      expect(await refusal(() => a.pm.proposeChange(connectionA, crypto))).toMatchObject({
+        statusCode: 400,
+        reason: 'UnknownMarking',
+      });
+      // B has no Crypto marking (it labels nothing there): B may propose it, A may not approve it…
+      const fromB = await b.pm.proposeChange(connectionB, crypto);
+      await eventually(
+        () => a.pm.listPendingChanges(),
+        (pending) => pending.changeRequests.some((x) => x.changeId === fromB.changeId),
+      );
+      expect(await refusal(() => a.pm.approveChange(connectionA, fromB.changeId))).toMatchObject({
+        statusCode: 400,
+        reason: 'UnknownMarking',
+      });
+      expect((await a.pm.getPeerConnection(connectionA)).security.markings).toEqual(['Ops']);
+      // …until A's administrator holds it.
+      await a.spaceData.setMarkingMembers('Crypto', [adminA]);
+      await a.pm.approveChange(connectionA, fromB.changeId);
+      expect((await a.pm.getPeerConnection(connectionA)).security.markings).toEqual(['Crypto', 'Ops']);
+    });
+
     it('is deleted on both sides by the originator, and then refuses activate, disable and enable (R21)', async () => {
       expect((await a.pm.deletePeerConnection(connectionA)).status).toBe('deleted');
       await until(b.pm, connectionB, (x) => x.status === 'deleted');

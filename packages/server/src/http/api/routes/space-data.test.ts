@@ -840,7 +840,7 @@ describe('markings restrict reads (mandatory access control, R25)', () => {
     const one = await none.spaceData.listObjects(space, { maxKeys: 1 });
     expect([one.objects.length, one.isTruncated]).toEqual([1, false]);
     // Deleting the type is refused without saying how many objects (some hidden) it still has.
-    const inUse = await none.spaceData.deleteObjectType(space, 'Person').catch((error: Error) => error);
+    const inUse = (await none.spaceData.deleteObjectType(space, 'Person').catch((error) => error)) as Error;
     expect(inUse.message).toContain('still has objects');
     expect(inUse.message).not.toMatch(/\d/);
   });
