@@ -407,7 +407,7 @@ describe('peer requests between two servers', () => {
 
     it('allows a marking that exists here only from a caller who holds it (else it exports data the caller may not read)', async () => {
       await a.spaceData.createMarking({ name: 'Crypto' });
-      const crypto = { security: { classification: 'SECRET', markings: ['Ops', 'Crypto'] } };
+      const crypto = { security: { classification: 'SECRET' as const, markings: ['Ops', 'Crypto'] } };
       expect(await refusal(() => a.pm.proposeChange(connectionA, crypto))).toMatchObject({
         statusCode: 400,
         reason: 'UnknownMarking',
