@@ -33,6 +33,16 @@ describe('signed codes', () => {
   const payload: Payload = { enr: key.enrollmentId, key: key.publicKey, title: 'Alpha 航天', nonce: 'n1' };
   const code = encodeCode('peerRequest', payload, key);
 
+  it('refuses a correctly signed code whose fields have the wrong types (a crafted code, not a 500)', () => {
+    for (const wrong of [{ title: { a: 1 } }, { title: 7 }, { addr: ['x'] }, { nonce: 1 }]) {
+      const crafted = encodeCode('identity', { ...payload, ...wrong } as unknown as SignedPayload, key);
+      expect(
+        reasonOf(() => decodeCode('identity', crafted)),
+        JSON.stringify(wrong),
+      ).toBe('InviteCodeInvalid');
+    }
+  });
+
   it('round-trips, survives line breaks from copy and paste, and is the same text each time', () => {
     expect(decodeCode<Payload>('peerRequest', code)).toEqual(payload);
     expect(decodeCode<Payload>('peerRequest', `${code.slice(0, 40)}\n  ${code.slice(40)}\n`)).toEqual(

@@ -62,6 +62,14 @@ export function decodeCode<T extends SignedPayload>(kind: CodeKind, text: string
     typeof payload.key !== 'string'
   )
     throw invalid(kind, 'it names no enrollment');
+  // Signed by its own key, so anyone can craft one: the fields stored from it must be text.
+  const fields = payload as unknown as Record<string, unknown>;
+  const textOrNull = (value: unknown) => value === null || typeof value === 'string';
+  if (
+    !textOrNull(fields.title) ||
+    !['addr', 'nonce'].every((f) => fields[f] === undefined || textOrNull(fields[f]))
+  )
+    throw invalid(kind, 'its title, address or nonce is not text');
   if (!verifySignature(payload.key, `${parts[0]}.${parts[1]}`, parts[2]!))
     throw invalid(kind, 'its signature does not match its content (was it changed or cut short?)');
   return payload;

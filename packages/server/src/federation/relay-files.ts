@@ -14,7 +14,8 @@ const REJECTED_DIR = 'rejected';
 export async function writeEnvelopeFile(dir: string, envelope: Envelope): Promise<string> {
   const final = path.join(dir, `${envelope.id}${RELAY_FILE_SUFFIX}`);
   const temporary = path.join(dir, `.${envelope.id}.${randomBytes(4).toString('hex')}.tmp`);
-  const handle = await open(temporary, 'w');
+  // Owner only: a message may carry replicated data (the channel's directory is the operator's to share).
+  const handle = await open(temporary, 'w', 0o600);
   try {
     await handle.writeFile(JSON.stringify({ v: 1, ...envelope }));
     await handle.sync();

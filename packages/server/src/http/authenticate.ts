@@ -67,7 +67,19 @@ export function registerAuthentication(
     const { path, query } = splitUrl(request.url);
     if (PUBLIC_PATHS.has(path) || isConsolePath(path)) return;
     // Other enrollments sign with their enrollment keys; http/federation checks those signatures.
-    if (isFederationPath(path)) return;
+    if (isFederationPath(path)) {
+      // No route, no body: an unknown federation path or method is answered before anything is read.
+      if (request.routeOptions.url === undefined) {
+        reply.header('connection', 'close');
+        throw new HttpError(
+          404,
+          'InvalidURI',
+          `no operation answers ${request.method} ${path}`,
+          'NoSuchOperation',
+        );
+      }
+      return;
+    }
     const authorization = request.headers.authorization;
     const bearer = authorization === undefined ? undefined : BEARER.exec(authorization)?.[1];
     if (isPeerlinkApi(path)) {

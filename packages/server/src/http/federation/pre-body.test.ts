@@ -47,12 +47,16 @@ function signed(from: EnrollmentKey, body: string, offerKey = true): Record<stri
  * Sends the head of a push declaring `contentLength` and then only a few bytes of body; answers the
  * response the server sent without waiting for the rest, and whether it then closed the connection.
  */
-async function pushHeadOnly(headers: Record<string, string>, contentLength: number) {
+async function pushHeadOnly(
+  headers: Record<string, string>,
+  contentLength: number,
+  requestLine = `POST ${PATH}`,
+) {
   const connection = await openConnection(port());
   const lines = Object.entries({ ...headers, host: '127.0.0.1', 'content-length': String(contentLength) })
     .map(([name, value]) => `${name}: ${value}\r\n`)
     .join('');
-  connection.socket.write(`POST ${PATH} HTTP/1.1\r\n${lines}\r\n{"messages":[`);
+  connection.socket.write(`${requestLine} HTTP/1.1\r\n${lines}\r\n{"messages":[`);
   try {
     const { status } = await connection.responseHead(5000);
     const closed = await closesWithin(connection, 2000);
@@ -71,6 +75,18 @@ describe('federation pushes refused before the body is read', () => {
       reason: 'MissingFederationHeader',
       closed: true,
     });
+  });
+
+  it('answers a federation path or method that has no route with 404 before the body', async () => {
+    for (const requestLine of [`PUT ${PATH}`, 'POST /federation/v1/identity', 'POST /federation/v1/nothing'])
+      expect(
+        await pushHeadOnly({ 'content-type': 'application/json' }, LARGE, requestLine),
+        requestLine,
+      ).toEqual({
+        status: 404,
+        reason: 'NoSuchOperation',
+        closed: true,
+      });
   });
 
   it('answers an unknown sender that offers no key with 401 before the body', async () => {
