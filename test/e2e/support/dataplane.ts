@@ -62,7 +62,7 @@ export interface Tenant {
   dataplane: DataplaneClient;
 }
 
-function clientsFor(endpoint: string, accountId: string, credentials: Credentials): Tenant {
+export function clientsFor(endpoint: string, accountId: string, credentials: Credentials): Tenant {
   const config: ClientConfig = { endpoint, credentials };
   return {
     accountId,
