@@ -24,6 +24,7 @@ import {
 } from '../../packages/server/src/testing/netns.js';
 import {
   clientsFor,
+  describeNetns,
   e2eSkipReason,
   FAST,
   leftovers,
@@ -83,6 +84,12 @@ describe.skipIf(reason !== null)('the linux dataplane across a kill -9 of peerli
     await alice.peerConn.waitUntilPeerConnStatus(peerConnId, 'active', FAST);
     await peerRoute(alice, a.vpcId, '10.62.0.0/16', peerConnId, 'initiator');
     await peerRoute(alice, b.vpcId, '10.61.0.0/16', peerConnId, 'acceptor');
+    // Listeners need their namespaces: the endpoints programmed first.
+    await poll(
+      () => alice.dataplane.status(),
+      (s) => statusItems(s).every((i) => i.state === 'programmed'),
+      { tries: 30, everyMs: 200 },
+    );
     await listen(b.endpoint.netns, 7201, 60_000);
     const connected = () =>
       poll(
@@ -127,14 +134,20 @@ describe.skipIf(reason !== null)('the linux dataplane across a kill -9 of peerli
     expect(await ownedNetns(prefix)).toContain(orphan);
 
     // The restart on the same data directory repairs it all in its first passes.
+    const before_ = [await describeNetns(b.endpoint.netns), await describeNetns(routerA)];
+    const restarting = Date.now();
     const second = await serveDataplane(dataDir, prefix);
+    console.info(`restarted in ${Date.now() - restarting} ms`);
     servers.push(second);
     const back = await poll(
       () => connect(a.endpoint.netns, b.endpoint.ip, 7203, 1000),
       (r) => r === 'ok',
       { tries: 20, everyMs: 150 },
     );
-    expect(back, 'the link is back').toBe('ok');
+    expect(
+      back,
+      `the link is back\n${before_.join('\n')}\nafter:\n${await describeNetns(b.endpoint.netns)}\n${await describeNetns(routerA)}`,
+    ).toBe('ok');
     expect((await run('ip', ['-n', routerA, 'link', 'show', veth])).code).toBe(0);
     expect(
       await poll(
@@ -161,5 +174,5 @@ describe.skipIf(reason !== null)('the linux dataplane across a kill -9 of peerli
 
     const deletedOther = await run('ip', ['netns', 'del', other]);
     expect(deletedOther.code, deletedOther.stderr).toBe(0);
-  });
+  }, 60_000);
 });

@@ -5,7 +5,7 @@
  * without it the file skips with the reason, and fails with PEERLINK_REQUIRE_DATAPLANE=1.
  * The kill -9 and restart scenario is in dataplane-restart.test.ts.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +22,7 @@ import {
   startCounter,
 } from '../../packages/server/src/testing/netns.js';
 import {
+  describeNetns,
   e2eSkipReason,
   FAST,
   leftovers,
@@ -159,7 +160,7 @@ describe.skipIf(reason !== null)('the linux dataplane through peerlink serve', (
     expect(Date.now() - released).toBeLessThan(3000);
     expect(await connect(b.endpoint.netns, a.endpoint.ip, 7101, 1000)).not.toBe('ok');
     expect((await alice.dataplane.status()).connections).toEqual([]);
-  });
+  }, 30_000);
 
   it('is not transitive: A↔B and B↔C carry A→B and B→C, never A→C', async () => {
     const a = await network(alice, 31, 'a');
@@ -180,6 +181,8 @@ describe.skipIf(reason !== null)('the linux dataplane through peerlink serve', (
     // are peered) lets A route C's CIDR into the A-B link, so B's router is what must refuse.
     await alice.vpc.updateVpc(b.vpcId, { secondaryCidr: ['10.33.0.0/16'] });
     await peerRoute(alice, a.vpcId, '10.33.0.0/16', ab, 'initiator');
+    // Listeners need their namespaces: the endpoints programmed first.
+    await programmed(alice);
     for (const n of [a, b, c]) await listen(n.endpoint.netns, 7102);
     expect(await connectUntil(a, b, 7102, true), 'A→B').toBe('ok');
     expect(await connectUntil(b, c, 7102, true), 'B→C').toBe('ok');
@@ -199,7 +202,7 @@ describe.skipIf(reason !== null)('the linux dataplane through peerlink serve', (
       expect(await connect(a.endpoint.netns, c.endpoint.ip, 7102, 1000), 'A→C').not.toBe('ok');
       expect(await connect(c.endpoint.netns, a.endpoint.ip, 7102, 1000), 'C→A').not.toBe('ok');
     }
-  });
+  }, 30_000);
 
   it("resolves its own VPC's names, and the peer's only while DNS sync is open on its side", async () => {
     const a = await network(alice, 41, 'web');
@@ -239,11 +242,14 @@ describe.skipIf(reason !== null)('the linux dataplane through peerlink serve', (
 
     await alice.peerConn.openSyncDns(peerConnId, 'initiator');
     await alice.peerConn.waitUntilDnsStatus(peerConnId, 'initiator', 'open', FAST);
+    const learned = await poll(
+      () => fromA(db),
+      (r) => r === b.endpoint.ip,
+    );
+    const records = path.join(dataDir, 'dataplane', `linux-${prefix}`, 'dns', `${a.vpcId}.json`);
     expect(
-      await poll(
-        () => fromA(db),
-        (r) => r === b.endpoint.ip,
-      ),
+      learned,
+      `A's records: ${existsSync(records) ? readFileSync(records, 'utf8') : 'none'}; status: ${JSON.stringify(await alice.dataplane.status())}`,
     ).toBe(b.endpoint.ip);
     expect(await fromA(web)).toBe(a.endpoint.ip);
     // Open on A's side only: B does not learn A's names.
@@ -261,7 +267,7 @@ describe.skipIf(reason !== null)('the linux dataplane through peerlink serve', (
     ).toBe('ENOTFOUND');
     expect(await fromA(web)).toBe(a.endpoint.ip);
     expect(await fromB(db)).toBe(b.endpoint.ip);
-  });
+  }, 30_000);
 
   let shaped: { a: Network; b: Network; peerConnId: string } | undefined;
 
@@ -271,8 +277,12 @@ describe.skipIf(reason !== null)('the linux dataplane through peerlink serve', (
     const peerConnId = await linked(alice, a, b, 10);
     await peerRoute(alice, a.vpcId, '10.52.0.0/16', peerConnId, 'initiator');
     await peerRoute(alice, b.vpcId, '10.51.0.0/16', peerConnId, 'acceptor');
+    await programmed(alice);
     await listen(b.endpoint.netns, 7103);
-    expect(await connectUntil(a, b, 7103, true)).toBe('ok');
+    const open = await connectUntil(a, b, 7103, true);
+    if (open !== 'ok')
+      console.error(await describeNetns(b.endpoint.netns), await describeNetns(a.endpoint.netns));
+    expect(open).toBe('ok');
     shaped = { a, b, peerConnId };
 
     const { marks } = await startCounter(b.endpoint.netns, 7104, { lifetimeMs: 15_000 });
@@ -303,7 +313,7 @@ describe.skipIf(reason !== null)('the linux dataplane through peerlink serve', (
     // One stream all along: the counter counted only its first connection, and never stopped.
     expect(marks.at(-1)!.bytes).toBeGreaterThan(marks[0]!.bytes);
     expect((await alice.peerConn.getPeerConn(peerConnId)).bandwidthInMbps).toBe(50);
-  });
+  }, 30_000);
 
   const cliEnv = () => ({
     PEERLINK_CONFIG_FILE: path.join(dir, 'no-config.toml'),
@@ -375,7 +385,7 @@ describe.skipIf(reason !== null)('the linux dataplane through peerlink serve', (
       cliEnv(),
     );
     expect(failing.code).toBe(7);
-  });
+  }, 30_000);
 
   it('tears the whole prefix down with peerlink dataplane teardown once the server is stopped', async () => {
     expect((await ownedNetns(prefix)).length).toBeGreaterThan(0);
@@ -393,5 +403,5 @@ describe.skipIf(reason !== null)('the linux dataplane through peerlink serve', (
     );
     expect(names.filter((n) => n.startsWith(`${prefix}-`))).toEqual([]);
     expect(await leftovers(prefix)).toEqual({ etcNetns: [], responders: '' });
-  });
+  }, 30_000);
 });

@@ -178,3 +178,19 @@ export async function leftovers(prefix: string): Promise<{ etcNetns: string[]; r
   );
   return { etcNetns, responders };
 }
+
+/** What a namespace looks like, for a failure message: its inode (changes when it is re-created), listeners, addresses, routes. */
+export async function describeNetns(ns: string): Promise<string> {
+  const lines = [
+    `${ns}: ${(await run('stat', ['-L', '-c', 'inode %i', `/run/netns/${ns}`])).stdout.trim() || 'absent'}`,
+  ];
+  for (const args of [
+    ['ss', '-Htln'],
+    ['ip', '-br', 'addr'],
+    ['ip', 'route'],
+  ]) {
+    const res = await run('ip', ['netns', 'exec', ns, ...args], { timeoutMs: 3000 });
+    lines.push(`  ${args.join(' ')}: ${(res.stdout + res.stderr).trim().replaceAll('\n', ' | ')}`);
+  }
+  return lines.join('\n');
+}

@@ -76,23 +76,34 @@ export function output(child: ChildProcess, timeoutMs: number): Promise<string> 
   });
 }
 
-/** Resolves once the child prints its first line, or after `timeoutMs` anyway. */
-function firstLine(child: ChildProcess, timeoutMs: number): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, timeoutMs);
+/** Whether the child printed its first line within `timeoutMs` (false when it exited first). */
+function firstLine(child: ChildProcess, timeoutMs: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), timeoutMs);
     child.stdout?.once('data', () => {
       clearTimeout(timer);
-      resolve();
+      resolve(true);
+    });
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve(false);
     });
   });
 }
 
+/** Waits for a background script's "up"; throws when it did not come up (e.g. no such namespace). */
+async function up(child: ChildProcess, what: string, timeoutMs = 5000): Promise<void> {
+  if (!(await firstLine(child, timeoutMs))) throw new Error(`${what} did not start within ${timeoutMs} ms`);
+}
+
+// A client that gives up mid-handshake resets the connection: without an error handler that
+// would crash the listener, and every later connect would be refused.
 const SERVER = (port: number, lifetimeMs: number) =>
-  `require('net').createServer(c=>c.end('ok')).listen(${port},'0.0.0.0',()=>console.log('up'));setTimeout(()=>process.exit(0),${lifetimeMs})`;
+  `require('net').createServer(c=>{c.on('error',()=>{});c.end('ok')}).listen(${port},'0.0.0.0',()=>console.log('up'));setTimeout(()=>process.exit(0),${lifetimeMs})`;
 
 /** A TCP server in a namespace answering "ok" to every connection, for `lifetimeMs`. */
 export async function listen(ns: string, port: number, lifetimeMs = 30_000): Promise<void> {
-  await firstLine(startIn(ns, SERVER(port, lifetimeMs)), 3000);
+  await up(startIn(ns, SERVER(port, lifetimeMs)), `a TCP listener on ${ns}:${port}`);
 }
 
 /** A TCP connect from a namespace: 'ok' or the failure ('timeout', an error code), within ~`timeoutMs`. */
@@ -138,7 +149,7 @@ export async function startCounter(
   );
   const marks: Mark[] = [];
   let buffered = '';
-  const ready = firstLine(child, 3000);
+  const ready = up(child, `a TCP counter on ${ns}:${port}`);
   child.stdout?.on('data', (d: Buffer) => {
     buffered += d.toString();
     const lines = buffered.split('\n');
