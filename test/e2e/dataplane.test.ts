@@ -211,7 +211,9 @@ describe.skipIf(reason !== null)('the linux dataplane through peerlink serve', (
     const db = `db.${b.vpcId}.internal`;
     const fromA = (name: string) => resolve4(a.endpoint.netns, a.gateway, name);
     const fromB = (name: string) => resolve4(b.endpoint.netns, b.gateway, name);
-    // The responder of a new router needs a moment to start.
+    // The namespaces first; then the responder of a new router needs a moment to start.
+    await programmed(alice);
+    await programmed(bob);
     expect(
       await poll(
         () => fromA(web),
