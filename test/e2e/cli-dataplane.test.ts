@@ -270,6 +270,22 @@ describe('peerlink dataplane', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('says once which dataplane cannot start without CAP_NET_ADMIN', async () => {
+    if (process.getuid?.() !== 0) return; // not root: the capability is missing anyway
+    const result = await runNode([
+      '-e',
+      `const r=require('node:child_process').spawnSync('setpriv',['--inh-caps=-net_admin','--bounding-set=-net_admin',` +
+        `process.execPath,${JSON.stringify(PEERLINK_BIN)},'serve','--data-dir',${JSON.stringify(path.join(dir, 'nocap'))},` +
+        `'--port','0','--dataplane','linux'],{encoding:'utf8'});if(r.error){console.log('no setpriv');process.exit(0)}` +
+        `process.stderr.write(r.stderr);process.exit(r.status)`,
+    ]);
+    if (result.stdout.includes('no setpriv')) return;
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      'peerlink: the linux dataplane cannot start: it needs CAP_NET_ADMIN (run peerlink serve as root or grant the capability); use --dataplane none to run without one\n',
+    );
+  });
+
   it('refuses a bad driver name or prefix as a usage mistake', async () => {
     const bad = await runCli(['serve', '--data-dir', path.join(dir, 'bad'), '--dataplane', 'ebpf'], env);
     expect(bad.code).toBe(2);

@@ -148,9 +148,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     await driver.check();
   } catch (error) {
     await db.destroy();
-    throw new DataplaneUnavailableError(
-      `the ${config.dataplane} dataplane cannot start: ${(error as Error).message}`,
-    );
+    // A driver's sentence may name the dataplane itself ("the linux dataplane needs …"): say it once.
+    const message = (error as Error).message;
+    const named = `the ${config.dataplane} dataplane `;
+    const why = message.startsWith(named) ? `it ${message.slice(named.length)}` : message;
+    throw new DataplaneUnavailableError(`the ${config.dataplane} dataplane cannot start: ${why}`);
   }
   const dataplane = new DataplaneService(db, clock, application.peerConns.timings, driver, logger, {
     repairIntervalMs: config.dataplaneRepairIntervalMs,

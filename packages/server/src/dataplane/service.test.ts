@@ -254,6 +254,16 @@ describe('start-up', () => {
     );
     await expect(started).rejects.toMatchObject({ name: 'DataplaneUnavailableError' });
   });
+
+  it("names the dataplane once when the driver's sentence already does", async () => {
+    const broken = new RecordingDriver();
+    broken.check = async () => {
+      throw new Error('the none dataplane needs CAP_NET_ADMIN (run peerlink serve as root)');
+    };
+    await expect(startTestServer({ dataplaneDriver: broken })).rejects.toThrow(
+      /^the none dataplane cannot start: it needs CAP_NET_ADMIN \(run peerlink serve as root\)$/,
+    );
+  });
 });
 
 describe('a database that is away', () => {

@@ -1,90 +1,23 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  connect,
+  dataplaneSkipReason,
+  killStarted,
+  listen,
+  nodeIn,
+  output,
+  ownedNetns,
+  startIn,
+} from '../../testing/netns.js';
 import type { DesiredEndpoint, DesiredLink, DesiredState, DesiredVpc } from '../model.js';
 import { run } from './exec.js';
 import { defaultDnsResponderScript, LinuxDriver } from './linux-driver.js';
 
-/** Why the real-namespace suite cannot run here, or null when it can. */
-function unavailable(): string | null {
-  try {
-    const m = /^CapEff:\s*([0-9a-f]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'));
-    if (!m || (BigInt(`0x${m[1]}`) & (1n << 12n)) === 0n) return 'no CAP_NET_ADMIN (run as root)';
-  } catch {
-    return 'not Linux';
-  }
-  try {
-    execFileSync('ip', ['-V'], { stdio: 'ignore', timeout: 5000 });
-    execFileSync('tc', ['-V'], { stdio: 'ignore', timeout: 5000 });
-  } catch {
-    return 'no iproute2 (ip, tc)';
-  }
-  if (!existsSync(defaultDnsResponderScript())) return `no ${defaultDnsResponderScript()} (build first)`;
-  return null;
-}
-
-const reason = unavailable();
-if (reason && process.env.PEERLINK_REQUIRE_DATAPLANE === '1') {
-  throw new Error(`PEERLINK_REQUIRE_DATAPLANE=1 but the linux dataplane tests cannot run: ${reason}`);
-}
-if (reason) console.warn(`skipping the linux dataplane tests: ${reason}`);
-
-const children: ChildProcess[] = [];
-
-/** Runs a small node script inside a namespace, bounded in time; returns its stdout. */
-async function nodeIn(ns: string, script: string, timeoutMs = 5000): Promise<string> {
-  const res = await run('ip', ['netns', 'exec', ns, process.execPath, '-e', script], { timeoutMs });
-  return res.stdout.trim();
-}
-
-/** Starts a background node script in a namespace (killed after each test). */
-function startIn(ns: string, script: string): ChildProcess {
-  const child = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', script], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  children.push(child);
-  return child;
-}
-
-function output(child: ChildProcess, timeoutMs: number): Promise<string> {
-  return new Promise((resolve) => {
-    let out = '';
-    const timer = setTimeout(() => resolve(out), timeoutMs);
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    child.on('close', () => {
-      clearTimeout(timer);
-      resolve(out);
-    });
-  });
-}
-
-const SERVER = (port: number) =>
-  `require('net').createServer(c=>c.end('ok')).listen(${port},'0.0.0.0',()=>console.log('up'));setTimeout(()=>process.exit(0),30000)`;
-
-async function listen(ns: string, port: number): Promise<void> {
-  const child = startIn(ns, SERVER(port));
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, 3000);
-    child.stdout?.once('data', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-}
-
-/** A TCP connect from a namespace, 'ok' or the failure, within ~1.5 s. */
-function connect(ns: string, ip: string, port: number): Promise<string> {
-  return nodeIn(
-    ns,
-    `const s=require('net').connect(${port},'${ip}');let d='';s.on('data',x=>d+=x);s.on('end',()=>{console.log(d);process.exit(0)});` +
-      `s.on('error',e=>{console.log(e.code);process.exit(0)});setTimeout(()=>{console.log('timeout');process.exit(0)},1500)`,
-  );
-}
+const reason = dataplaneSkipReason('linux dataplane tests');
 
 function vpc(id: string, octet: number, extra: Partial<DesiredVpc> = {}): DesiredVpc {
   return {
@@ -110,12 +43,6 @@ function endpoint(id: string, vpcId: string, octet: number): DesiredEndpoint {
 
 function link(id: string, a: string, b: string, bandwidthMbps = 100): DesiredLink {
   return { peerConnId: id, vpcIds: [a, b], bandwidthMbps };
-}
-
-async function ownedNetns(prefix: string): Promise<string[]> {
-  const res = await run('ip', ['-json', 'netns', 'list']);
-  const all = (res.stdout.trim() ? JSON.parse(res.stdout) : []) as { name: string }[];
-  return all.map((n) => n.name).filter((n) => n.startsWith(`${prefix}-`));
 }
 
 // Each check spawns Node in a namespace (a few hundred ms on a loaded 2-core machine): the loops are
@@ -148,7 +75,7 @@ describe.skipIf(reason !== null)('linux dataplane driver (real namespaces)', { t
   });
 
   afterEach(async () => {
-    for (const c of children.splice(0)) c.kill('SIGKILL');
+    killStarted();
     await driver.teardown();
     rmSync(stateDir, { recursive: true, force: true });
     expect(await ownedNetns(prefix)).toEqual([]);
