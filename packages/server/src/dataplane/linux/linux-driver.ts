@@ -66,6 +66,14 @@ export interface LinuxDriverOptions {
   dnsResponderScript?: string;
   /** External commands run at once (default 4). */
   concurrency?: number;
+  /**
+   * How a command enters a namespace. Default `'nsenter'` (util-linux, when on PATH): `nsenter
+   * --net=/run/netns/<ns> ip|tc|sysctl …` joins the network namespace only. `false`: `ip -n` / `tc
+   * -n` / `ip netns exec`, which also unshare the mount namespace and remount /sys for each
+   * command: that copies every mount of the host, one per namespace in /run/netns, so each command
+   * costs O(namespaces) and a cold start of N namespaces O(N²).
+   */
+  nsenter?: string | false;
 }
 
 /** Routing table for traffic that must only reach the router's own subnets (from peers, spoofed). */
@@ -196,6 +204,9 @@ export class LinuxDriver implements DataplaneDriver {
   private queue: Promise<unknown> = Promise.resolve();
   private cursor = 0;
   private readonly recordsWritten = new Map<string, string>();
+  private readonly nsenterPath: string | false;
+  /** Whether nsenter runs here (probed once, on first use). */
+  private nsenterOk: Promise<boolean> | undefined;
 
   constructor(opts: LinuxDriverOptions) {
     if (!PREFIX_RE.test(opts.prefix))
@@ -206,6 +217,33 @@ export class LinuxDriver implements DataplaneDriver {
     this.readbackPerPass = opts.readbackPerPass ?? 16;
     this.script = opts.dnsResponderScript ?? defaultDnsResponderScript();
     this.concurrency = opts.concurrency ?? 4;
+    this.nsenterPath = opts.nsenter ?? 'nsenter';
+  }
+
+  /** `[command, leading args]` that run `tool` inside the network namespace `ns`. */
+  private async inNs(ns: string, tool: 'ip' | 'tc' | 'sysctl'): Promise<[string, string[]]> {
+    const nsenter = this.nsenterPath;
+    if (nsenter !== false) {
+      this.nsenterOk ??= run(nsenter, ['--version'], { timeoutMs: 5000 }).then(
+        (r) => !r.failure && r.code === 0,
+      );
+      if (await this.nsenterOk) return [nsenter, [`--net=/run/netns/${ns}`, tool]];
+    }
+    if (tool === 'sysctl') return ['ip', ['netns', 'exec', ns, 'sysctl']];
+    return [tool, ['-n', ns]];
+  }
+
+  /** Sets sysctls in namespaces, one short process each; answers the entries that failed. */
+  private async sysctls<T>(
+    entries: { ns: string; args: string[]; tag: T }[],
+  ): Promise<{ tag: T; message: string }[]> {
+    const failed: { tag: T; message: string }[] = [];
+    await mapLimit(entries, this.concurrency, async ({ ns, args, tag }) => {
+      const [cmd, pre] = await this.inNs(ns, 'sysctl');
+      const res = await run(cmd, [...pre, '-q', '-w', ...args]);
+      if (res.failure || res.code !== 0) failed.push({ tag, message: res.failure ?? res.stderr.trim() });
+    });
+    return failed;
   }
 
   vpcNetns(vpcId: string): string {
@@ -492,12 +530,8 @@ export class LinuxDriver implements DataplaneDriver {
       }
       const sysctl = missing
         .filter((ns) => fresh.has(ns) && nsInfo.get(ns)!.kind === 'vpc')
-        .map((ns) => ({
-          line: `netns exec ${ns} sysctl -q -w ${ROUTER_SYSCTLS.join(' ')}`,
-          tag: nsInfo.get(ns)!.item,
-        }));
-      const sres = await runBatch('ip', [], sysctl);
-      for (const f of sres.failed) fail(f.tag, `sysctl: ${f.message}`);
+        .map((ns) => ({ ns, args: ROUTER_SYSCTLS, tag: nsInfo.get(ns)!.item }));
+      for (const f of await this.sysctls(sysctl)) fail(f.tag, `sysctl: ${f.message}`);
     }
     const present = (ns: string) => fresh.has(ns) || existing.has(ns);
 
@@ -557,7 +591,8 @@ export class LinuxDriver implements DataplaneDriver {
     const failedNs = new Set<string>();
     const exec = async (phase: Map<string, BatchLine<Tag>[]>, tool: 'ip' | 'tc') => {
       await mapLimit([...phase.entries()], this.concurrency, async ([ns, lines]) => {
-        const res = await runBatch(tool, ['-n', ns], lines);
+        const [cmd, pre] = await this.inNs(ns, tool);
+        const res = await runBatch(cmd, pre, lines);
         const bad = new Set(res.failed.map((f) => f.line));
         for (const f of res.failed) {
           if (alreadyGone(f.line, f.message)) continue; // e.g. the peer end went with its namespace
@@ -573,21 +608,22 @@ export class LinuxDriver implements DataplaneDriver {
     for (const p of plan.problems) fail(p.item, p.message);
     mark('readback');
     await exec(plan.del, 'ip');
+    mark('delete');
     await exec(plan.create, 'ip');
+    mark('create');
     await exec(plan.conf, 'ip');
+    mark('configure');
     await exec(plan.tc, 'tc');
+    mark('shape');
     if (plan.sysctl.size) {
-      const lines = [...plan.sysctl].map(([ns, s]) => ({
-        line: `netns exec ${ns} sysctl -q -w ${s.args.join(' ')}`,
-        tag: s.tags,
-      }));
-      const res = await runBatch('ip', [], lines);
-      for (const f of res.failed) for (const t of f.tag) fail(t.item, `sysctl: ${f.message}`);
-      const bad = new Set(res.failed.map((f) => f.line));
-      for (const l of lines) if (!bad.has(l.line)) for (const t of l.tag) counts[t.effect]++;
+      const entries = [...plan.sysctl].map(([ns, s]) => ({ ns, args: s.args, tag: s.tags }));
+      const failed = await this.sysctls(entries);
+      for (const f of failed) for (const t of f.tag) fail(t.item, `sysctl: ${f.message}`);
+      const bad = new Set(failed.map((f) => f.tag));
+      for (const e of entries) if (!bad.has(e.tag)) for (const t of e.tag) counts[t.effect]++;
     }
 
-    mark('program');
+    mark('sysctl');
     // ---- files: resolv.conf of endpoints, DNS records and responders of routers
     for (const e of endpoints.values()) {
       const ns = this.endpointNetns(e.endpointId);
@@ -692,7 +728,8 @@ export class LinuxDriver implements DataplaneDriver {
       kind === 'vpc'
         ? ['addr show', 'route show table main', `route show table ${TABLE_OWN}`, 'rule show', 'netconf show']
         : ['addr show', 'route show table main'];
-    const res = await run('ip', ['-n', ns, '-d', '-json', '-batch', '-'], { input: `${shows.join('\n')}\n` });
+    const [ipCmd, ipPre] = await this.inNs(ns, 'ip');
+    const res = await run(ipCmd, [...ipPre, '-d', '-json', '-batch', '-'], { input: `${shows.join('\n')}\n` });
     if (res.failure || res.code !== 0) return `cannot read ${ns}: ${res.failure ?? res.stderr.trim()}`;
     let docs: unknown[];
     try {
@@ -710,7 +747,8 @@ export class LinuxDriver implements DataplaneDriver {
       a.own = docs[2] as RouteJson[];
       a.rules = docs[3] as RuleJson[];
       a.netconf = docs[4] as NetconfJson[];
-      const tc = await run('tc', ['-n', ns, '-json', 'qdisc', 'show']);
+      const [tcCmd, tcPre] = await this.inNs(ns, 'tc');
+      const tc = await run(tcCmd, [...tcPre, '-json', 'qdisc', 'show']);
       if (tc.failure || tc.code !== 0)
         return `cannot read qdiscs of ${ns}: ${tc.failure ?? tc.stderr.trim()}`;
       try {
