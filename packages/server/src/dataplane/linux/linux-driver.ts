@@ -14,11 +14,12 @@
  * - Non-transitive by policy routing: `from <subnet> iif <its bridge>` and `iif lo` use main;
  *   any other source on a bridge is blackholed; everything else (all that enters on a peer link)
  *   looks up table 100, which holds only the connected subnet routes and `unreachable default`.
- * - Level-triggered: every pass lists the namespaces of the prefix, removes orphans, creates the
- *   missing, and reads back (ip -json addr/route/rule/netconf, tc -json qdisc) the namespaces
- *   whose desired state changed or failed last pass plus a round-robin slice of the others
- *   (`readbackPerPass`), then programs the difference with one `ip -n NS -force -batch -` per
- *   namespace and phase (delete, create, configure), one `tc` batch, one sysctl per namespace.
+ * - Level-triggered: every pass lists the namespaces of the prefix (/run/netns), removes orphans,
+ *   creates the missing, and reads back (ip -json addr/route/rule/netconf, tc -json qdisc) the
+ *   namespaces whose desired state changed or failed last pass, plus, on a repair pass, a
+ *   round-robin slice of the others (`readbackPerPass`), then programs the difference with one `ip -n NS -force -batch -` per
+ *   namespace and phase (delete, create, sysctl, tc, link ends up, configure: each phase done in
+ *   every namespace before the next starts, so a route never leads to a link end that is down).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -554,7 +555,10 @@ export class LinuxDriver implements DataplaneDriver {
     if (this.cursor >= steady.length) this.cursor = 0;
     for (let i = 0; i < slice; i++) toRead.add(steady[(this.cursor + i) % steady.length]!);
     this.cursor = steady.length ? (this.cursor + slice) % steady.length : 0;
-    // an endpoint's veth spans its namespace and its VPC router's: read the group together
+    // an endpoint's veth spans its namespace and its VPC router's: an endpoint is read with its
+    // router; a router with its endpoints on a repair pass, or when they are not converged (a
+    // change-driven pass reads a converged endpoint only when its router's side of the veth shows
+    // trouble: plan's needRead)
     for (const ns of [...toRead, ...fresh]) {
       const info = nsInfo.get(ns)!;
       if (info.kind === 'endpoint') {
@@ -563,7 +567,9 @@ export class LinuxDriver implements DataplaneDriver {
       } else {
         for (const e of endpointsOf.get(info.id) ?? []) {
           const ens = this.endpointNetns(e.endpointId);
-          if (present(ens) && !fresh.has(ens)) toRead.add(ens);
+          if (!present(ens) || fresh.has(ens)) continue;
+          if (repair || fresh.has(ns) || this.converged.get(ens) !== nsInfo.get(ens)?.fingerprint)
+            toRead.add(ens);
         }
       }
     }
@@ -592,7 +598,7 @@ export class LinuxDriver implements DataplaneDriver {
       plan = this.plan(vpcs, links, endpoints, subnetOf, actual);
     }
 
-    // ---- program: deletions, creations, configuration, shaping, sysctl repairs
+    // ---- program: deletions, creations, sysctls, shaping, configuration (up, addresses, routes)
     const failedNs = new Set<string>();
     const exec = async (phase: Map<string, BatchLine<Tag>[]>, tool: 'ip' | 'tc') => {
       await mapLimit([...phase.entries()], this.concurrency, async ([ns, lines]) => {
@@ -616,10 +622,9 @@ export class LinuxDriver implements DataplaneDriver {
     mark('delete');
     await exec(plan.create, 'ip');
     mark('create');
-    await exec(plan.conf, 'ip');
-    mark('configure');
-    await exec(plan.tc, 'tc');
-    mark('shape');
+    // A link end must answer ARP (proxy_arp, proxy_delay=0) and be shaped before it is up and
+    // routes lead to it: the first ARP request a router sends on a new link otherwise may go
+    // unanswered (or wait up to proxy_delay, 0.8 s) and is retried only after retrans_time (1 s).
     if (plan.sysctl.size) {
       const entries = [...plan.sysctl].map(([ns, s]) => ({ ns, args: s.args, tag: s.tags }));
       const failed = await this.sysctls(entries);
@@ -627,8 +632,16 @@ export class LinuxDriver implements DataplaneDriver {
       const bad = new Set(failed.map((f) => f.tag));
       for (const e of entries) if (!bad.has(e.tag)) for (const t of e.tag) counts[t.effect]++;
     }
-
     mark('sysctl');
+    await exec(plan.tc, 'tc');
+    mark('shape');
+    // Both ends up (carrier) before either router routes to the link: an ARP request sent while the
+    // other end is still down is lost, and the next one goes only 1 s later.
+    await exec(plan.up, 'ip');
+    mark('up');
+    await exec(plan.conf, 'ip');
+    mark('configure');
+
     // ---- files: resolv.conf of endpoints, DNS records and responders of routers
     for (const e of endpoints.values()) {
       const ns = this.endpointNetns(e.endpointId);
@@ -791,6 +804,8 @@ export class LinuxDriver implements DataplaneDriver {
     const del = new Map<string, BatchLine<Tag>[]>();
     const create = new Map<string, BatchLine<Tag>[]>();
     const conf = new Map<string, BatchLine<Tag>[]>();
+    /** Link ends to bring up: in every namespace before any route leads to a link (see applyNow). */
+    const up = new Map<string, BatchLine<Tag>[]>();
     const tc = new Map<string, BatchLine<Tag>[]>();
     /** sysctl settings per namespace: one `sysctl` process per namespace that needs any. */
     const sysctl = new Map<string, { args: string[]; tags: Tag[] }>();
@@ -851,7 +866,7 @@ export class LinuxDriver implements DataplaneDriver {
         if (!s) continue;
         const isNew = renewed.has(`${ns}/${name}`);
         const cur = isNew ? undefined : s.links.get(name);
-        if (!isUp(cur)) push(conf, ns, `link set ${name} up`, item, 'changed');
+        if (!isUp(cur)) push(up, ns, `link set ${name} up`, item, 'changed');
         const q = isNew ? undefined : s.qdiscs.find((x) => x.dev === name && x.root);
         const rate = q?.options?.rate64 ?? q?.options?.rate ?? 0;
         const burst = q?.options?.burst ?? 0;
@@ -890,6 +905,20 @@ export class LinuxDriver implements DataplaneDriver {
       const name = ifname('e', e.endpointId);
       const sub = subnetOf.get(e.subnetId)!;
       epIfs.add(`${vns}/${name}`);
+      if (sv && !se) {
+        // the router was read without its (converged) endpoint: read it too if the router's side
+        // of the veth is not as it should be (the next round plans both)
+        const iv = sv.links.get(name);
+        const br = sv.links.get(sub.bridge);
+        if (
+          sv.fresh ||
+          kindOf(iv) !== 'veth' ||
+          iv?.master !== sub.bridge ||
+          !isUp(iv) ||
+          kindOf(br) !== 'bridge'
+        )
+          needRead.add(ens);
+      }
       if (!sv || !se) continue; // read together, or neither
       const iv = sv.links.get(name);
       const ie = se.links.get('eth0');
@@ -1086,7 +1115,7 @@ export class LinuxDriver implements DataplaneDriver {
       }
     }
     // endpoint namespaces' conf must come after their veth exists: conf runs after create
-    return { del, create, conf, tc, sysctl, needRead, problems };
+    return { del, create, up, conf, tc, sysctl, needRead, problems };
   }
 
   private diffRoutes(
