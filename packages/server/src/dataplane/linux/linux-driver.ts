@@ -58,10 +58,11 @@ export interface LinuxDriverOptions {
   stateDir: string;
   log?: Logger;
   /**
-   * Namespaces read back per pass besides those whose desired state changed or that failed last
-   * pass (round robin), default 16: bounds the at-rest cost (≈ 2 short processes per namespace read)
-   * at the price of drift in a steady namespace being repaired within ⌈namespaces / this⌉ passes.
-   * Missing and orphan namespaces are found every pass (one `ip netns list`).
+   * Steady namespaces read back per repair pass (round robin) besides those whose desired state
+   * changed or that failed last pass, default 16: bounds the at-rest cost (≈ 2 short processes per
+   * namespace read) at the price of drift in a steady namespace being repaired within
+   * ⌈namespaces / this⌉ repair passes. A change-driven pass (`repair: false`) reads no slice.
+   * Missing and orphan namespaces are found by every pass that runs (a listing of /run/netns).
    */
   readbackPerPass?: number;
   /** The compiled DNS responder (default: dist/dataplane/linux/dns-responder.js next to this module). */
