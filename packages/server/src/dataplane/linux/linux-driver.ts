@@ -22,6 +22,7 @@
  *   every namespace before the next starts, so a route never leads to a link end that is down).
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -579,14 +580,13 @@ export class LinuxDriver implements DataplaneDriver {
     for (const ns of fresh) actual.set(ns, emptyActual());
     const readFailed = new Set<string>();
     const readSome = async (names: string[]) => {
-      await mapLimit(names, this.concurrency, async (ns) => {
-        const info = nsInfo.get(ns)!;
-        const got = await this.readNs(ns, info.kind);
-        if (typeof got === 'string') {
-          fail(info.item, got);
+      const got = await this.readMany(names.map((ns) => ({ ns, kind: nsInfo.get(ns)!.kind })));
+      for (const [ns, a] of got) {
+        if (typeof a === 'string') {
+          fail(nsInfo.get(ns)!.item, a);
           readFailed.add(ns);
-        } else actual.set(ns, got);
-      });
+        } else actual.set(ns, a);
+      }
     };
     await readSome([...toRead]);
 
@@ -755,44 +755,55 @@ export class LinuxDriver implements DataplaneDriver {
     return { items, ...counts };
   }
 
-  private async readNs(ns: string, kind: 'vpc' | 'endpoint'): Promise<Actual | string> {
-    // `-d addr show` gives each interface with its kind, master, flags and addresses at once
-    const shows =
-      kind === 'vpc'
-        ? ['addr show', 'route show table main', `route show table ${TABLE_OWN}`, 'rule show', 'netconf show']
-        : ['addr show', 'route show table main'];
-    const [ipCmd, ipPre] = await this.inNs(ns, 'ip');
-    const res = await run(ipCmd, [...ipPre, '-d', '-json', '-batch', '-'], {
-      input: `${shows.join('\n')}\n`,
-    });
-    if (res.failure || res.code !== 0) return `cannot read ${ns}: ${res.failure ?? res.stderr.trim()}`;
-    let docs: unknown[];
-    try {
-      docs = parseJsonSeq(res.stdout);
-    } catch (err) {
-      return `cannot parse the state of ${ns}: ${(err as Error).message}`;
-    }
-    if (docs.length !== shows.length)
-      return `cannot read ${ns}: expected ${shows.length} answers, got ${docs.length}`;
-    const a = emptyActual();
-    a.fresh = false;
-    for (const l of docs[0] as LinkJson[]) a.links.set(l.ifname, l);
-    a.main = docs[1] as RouteJson[];
-    if (kind === 'vpc') {
-      a.own = docs[2] as RouteJson[];
-      a.rules = docs[3] as RuleJson[];
-      a.netconf = docs[4] as NetconfJson[];
-      const [tcCmd, tcPre] = await this.inNs(ns, 'tc');
-      const tc = await run(tcCmd, [...tcPre, '-json', 'qdisc', 'show']);
-      if (tc.failure || tc.code !== 0)
-        return `cannot read qdiscs of ${ns}: ${tc.failure ?? tc.stderr.trim()}`;
-      try {
-        a.qdiscs = (tc.stdout.trim() ? JSON.parse(tc.stdout) : []) as QdiscJson[];
-      } catch (err) {
-        return `cannot parse qdiscs of ${ns}: ${(err as Error).message}`;
+  /**
+   * Reads namespaces back with one `sh` per chunk (at most `concurrency` at once) that runs each
+   * namespace's `ip` batch and `tc` show in turn: a spawn from this (large) process costs far more
+   * than the command itself, so the node side pays one spawn per chunk, not two per namespace.
+   */
+  private async readMany(
+    list: { ns: string; kind: 'vpc' | 'endpoint' }[],
+  ): Promise<Map<string, Actual | string>> {
+    const out = new Map<string, Actual | string>();
+    if (list.length === 0) return out;
+    const slot = '\0ns\0';
+    const [ipCmd, ipPre] = await this.inNs(slot, 'ip');
+    const [tcCmd, tcPre] = await this.inNs(slot, 'tc');
+    const words = (cmd: string, pre: string[], ns: string) =>
+      [cmd, ...pre.map((w) => w.replace(slot, ns))].map(shellQuote).join(' ');
+    const size = Math.min(READ_CHUNK, Math.ceil(list.length / this.concurrency));
+    const chunks: (typeof list)[] = [];
+    for (let i = 0; i < list.length; i += size) chunks.push(list.slice(i, i + size));
+    await mapLimit(chunks, this.concurrency, async (chunk) => {
+      const nonce = randomBytes(8).toString('hex');
+      const end = `rc=$?; echo; echo "@@${nonce} $rc"`;
+      const script = chunk
+        .map(({ ns, kind }) => {
+          const ip = `${words(ipCmd, ipPre, ns)} -d -json -batch - 2>&1 <<'@@${nonce}'\n${showsOf(kind).join('\n')}\n@@${nonce}\n${end}`;
+          return kind === 'vpc'
+            ? `${ip}\n${words(tcCmd, tcPre, ns)} -json qdisc show 2>&1 </dev/null; ${end}`
+            : ip;
+        })
+        .join('\n');
+      const res = await run('sh', ['-c', script], { timeoutMs: 10_000 + 500 * chunk.length });
+      const blocks: { text: string; code: number }[] = [];
+      const re = new RegExp(`\\n@@${nonce} (\\d+)\\n`, 'g');
+      let from = 0;
+      for (let m = re.exec(res.stdout); m; m = re.exec(res.stdout)) {
+        blocks.push({ text: res.stdout.slice(from, m.index), code: Number(m[1]) });
+        from = m.index + m[0].length;
       }
-    }
-    return a;
+      let next = 0;
+      for (const { ns, kind } of chunk) {
+        const ip = blocks[next++];
+        const tc = kind === 'vpc' ? blocks[next++] : undefined;
+        if (!ip || (kind === 'vpc' && !tc)) {
+          out.set(ns, `cannot read ${ns}: ${res.failure ?? (res.stderr.trim() || 'no answer')}`);
+          continue;
+        }
+        out.set(ns, parseNs(ns, kind, ip, tc));
+      }
+    });
+    return out;
   }
 
   private plan(
@@ -1248,6 +1259,54 @@ export class LinuxDriver implements DataplaneDriver {
     this.recordsWritten.clear();
     this.programmedAt.clear();
   }
+}
+
+const READ_CHUNK = 64;
+
+/** `ip` commands that read a namespace back (`-d addr show`: kind, master, flags and addresses at once). */
+function showsOf(kind: 'vpc' | 'endpoint'): string[] {
+  return kind === 'vpc'
+    ? ['addr show', 'route show table main', `route show table ${TABLE_OWN}`, 'rule show', 'netconf show']
+    : ['addr show', 'route show table main'];
+}
+
+function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** One namespace's state from its `ip` batch (and, for a router, `tc qdisc show`) output. */
+function parseNs(
+  ns: string,
+  kind: 'vpc' | 'endpoint',
+  ip: { text: string; code: number },
+  tc: { text: string; code: number } | undefined,
+): Actual | string {
+  const shows = showsOf(kind);
+  if (ip.code !== 0) return `cannot read ${ns}: ${ip.text.trim()}`;
+  let docs: unknown[];
+  try {
+    docs = parseJsonSeq(ip.text);
+  } catch (err) {
+    return `cannot parse the state of ${ns}: ${(err as Error).message}`;
+  }
+  if (docs.length !== shows.length)
+    return `cannot read ${ns}: expected ${shows.length} answers, got ${docs.length}`;
+  const a = emptyActual();
+  a.fresh = false;
+  for (const l of docs[0] as LinkJson[]) a.links.set(l.ifname, l);
+  a.main = docs[1] as RouteJson[];
+  if (kind === 'vpc' && tc) {
+    a.own = docs[2] as RouteJson[];
+    a.rules = docs[3] as RuleJson[];
+    a.netconf = docs[4] as NetconfJson[];
+    if (tc.code !== 0) return `cannot read qdiscs of ${ns}: ${tc.text.trim()}`;
+    try {
+      a.qdiscs = (tc.text.trim() ? JSON.parse(tc.text) : []) as QdiscJson[];
+    } catch (err) {
+      return `cannot parse qdiscs of ${ns}: ${(err as Error).message}`;
+    }
+  }
+  return a;
 }
 
 /** Where iproute2 keeps named network namespaces (`ip netns list` lists this directory). */
