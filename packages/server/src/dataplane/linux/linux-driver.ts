@@ -17,8 +17,8 @@
  * - Level-triggered: every pass lists the namespaces of the prefix (/run/netns), removes orphans,
  *   creates the missing, and reads back (ip -json addr/route/rule/netconf, tc -json qdisc) the
  *   namespaces whose desired state changed or failed last pass, plus, on a repair pass, a
- *   round-robin slice of the others (`readbackPerPass`), then programs the difference with one `ip -n NS -force -batch -` per
- *   namespace and phase (delete, create, sysctl, tc, link ends up, configure: each phase done in
+ *   round-robin slice of the others (`readbackPerPass`), in one `sh` per chunk of namespaces,
+ *   then programs the difference with one `ip -force -batch -` (via nsenter) per namespace and phase (delete, create, sysctl, tc, link ends up, configure: each phase done in
  *   every namespace before the next starts, so a route never leads to a link end that is down).
  */
 import { spawn } from 'node:child_process';
