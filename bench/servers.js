@@ -12,11 +12,12 @@ const QUOTAS = { vpcsPerRegion: 1_000_000, peerConnsPerVpc: 1_000_000, peerConns
  * creates them; `credentials` are the first tenant's). `logs: true` keeps the default `info` level,
  * one JSON line per request, written to /dev/null; otherwise the server is silent. `regionPorts`
  * adds region listeners (`endpoints` has their URLs); `peerConnStepMs` overrides the 500 ms default
- * of each asynchronous peer connection step.
+ * of each asynchronous peer connection step; `dataplane: { prefix }` runs the linux dataplane
+ * (root only) with that prefix.
  */
 export async function startPeerlink(
   dataDir,
-  { logs = false, tenants = 1, regionPorts, peerConnStepMs } = {},
+  { logs = false, tenants = 1, regionPorts, peerConnStepMs, dataplane } = {},
 ) {
   const config = resolveConfig({
     flags: {
@@ -27,6 +28,7 @@ export async function startPeerlink(
       quotas: QUOTAS,
       ...(regionPorts ? { regionPorts } : {}),
       ...(peerConnStepMs === undefined ? {} : { peerConnStepMs }),
+      ...(dataplane ? { dataplane: 'linux', dataplanePrefix: dataplane.prefix } : {}),
     },
   });
   const server = await startServer(config, logs ? { logStream: createWriteStream('/dev/null') } : {});

@@ -97,11 +97,11 @@ describe('resolveConfig', () => {
 });
 
 describe('dataplane configuration', () => {
-  it('defaults to no dataplane, repaired every 2 s, the prefix derived later from the enrollment', () => {
+  it('defaults to no dataplane, repaired every 10 s, the prefix derived later from the enrollment', () => {
     const config = resolveConfig({});
     expect([config.dataplane, config.dataplaneRepairIntervalMs, config.dataplanePrefix]).toEqual([
       'none',
-      2000,
+      10_000,
       undefined,
     ]);
   });

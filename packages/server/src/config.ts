@@ -93,7 +93,7 @@ export const DEFAULT_CONFIG: Config = {
   idleTimeoutMs: 30_000,
   maxConnections: 1000,
   dataplane: 'none',
-  dataplaneRepairIntervalMs: 2000,
+  dataplaneRepairIntervalMs: 10_000,
 };
 
 const LogLevel = Type.Union(

@@ -89,11 +89,20 @@ export interface ApplyReport {
  * error: each failed item is reported as `error` and is retried by the next pass. Everything it
  * creates carries the deployment's prefix, and it touches nothing outside that prefix.
  */
+export interface ApplyOptions {
+  /**
+   * Also look for drift made outside Peerlink (default true): re-read a slice of the steady items
+   * and find missing or orphan ones. A change-driven pass sets it false and then touches only what
+   * changed or failed since the last pass; with nothing changed it does nothing at all.
+   */
+  repair?: boolean;
+}
+
 export interface DataplaneDriver {
   readonly name: 'none' | 'linux';
   /** Fails with a clear sentence when the driver cannot work here (no CAP_NET_ADMIN, no iproute2). */
   check(): Promise<void>;
-  apply(desired: DesiredState): Promise<ApplyReport>;
+  apply(desired: DesiredState, options?: ApplyOptions): Promise<ApplyReport>;
   /** The namespace names an endpoint and a VPC router get (stable, from the prefix and the id). */
   endpointNetns(endpointId: string): string;
   vpcNetns(vpcId: string): string;

@@ -242,6 +242,38 @@ describe('the dataplane service', () => {
   });
 });
 
+describe('repair passes', () => {
+  it('runs change-driven passes at once without repair, and repair passes at start and on the repair interval', async () => {
+    const recording = new RecordingDriver();
+    const t2 = await startTestServer({
+      dataplaneDriver: recording,
+      overrides: { dataplaneRepairIntervalMs: 200 },
+    });
+    try {
+      await eventually(
+        async () => recording.repairs.length,
+        (n) => n >= 1,
+      );
+      expect(recording.repairs[0]).toBe(true); // start-up reads everything back
+      const mark = recording.repairs.length;
+      t2.server.dataplane.poke();
+      await eventually(
+        async () => recording.repairs.length,
+        (n) => n > mark,
+      );
+      // the first pass after the poke: a change-driven one, unless the repair timer fired meanwhile
+      expect(recording.repairs.slice(mark)).toContain(false);
+      // with nothing changed, the repair timer keeps running repair passes
+      await eventually(
+        async () => recording.repairs.slice(mark).filter((r) => r).length,
+        (n) => n >= 2,
+      );
+    } finally {
+      await t2.close();
+    }
+  });
+});
+
 describe('start-up', () => {
   it('refuses to start, in one sentence, when the driver cannot work here', async () => {
     const broken = new RecordingDriver();

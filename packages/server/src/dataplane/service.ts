@@ -9,7 +9,11 @@ import { computeDesiredState } from './desired.js';
 import type { ApplyReport, DataplaneDriver, DesiredState, ItemKind, ItemState, ItemStatus } from './model.js';
 
 export interface DataplaneOptions {
-  /** How often a pass runs with nothing changed, to repair drift (someone deleted a veth). */
+  /**
+   * How often a repair pass runs, to find drift made outside Peerlink (someone deleted a veth): it
+   * asks the driver to re-read a slice of the steady items. Passes after a change run at once and
+   * re-read only what changed, so this only bounds how soon drift is repaired.
+   */
   repairIntervalMs: number;
   /** First pause before retrying items in error; doubles per failed pass, up to retryMaxMs. */
   retryBaseMs?: number;
@@ -55,9 +59,10 @@ function specs(desired: DesiredState): Map<string, string> {
 
 /**
  * Keeps the kernel converged to the database, level-triggered: each pass computes the whole
- * desired state and hands it to the driver, after every change (`poke`), every `repairIntervalMs`,
- * and, while items are in error, on an exponential backoff. One pass at a time; a poke during a
- * pass asks for exactly one more. Nothing here ever throws into an API call: failures are logged,
+ * desired state and hands it to the driver, after every change (`poke`: the driver touches only
+ * what changed), every `repairIntervalMs` (a repair pass: the driver also looks for drift), and,
+ * while items are in error, on an exponential backoff. One pass at a time; a poke during a pass
+ * asks for exactly one more. Nothing here ever throws into an API call: failures are logged,
  * counted and reported per item.
  */
 export class DataplaneService {
@@ -70,6 +75,8 @@ export class DataplaneService {
 
   private running: Promise<void> | undefined;
   private again = false;
+  /** The next pass is a repair pass (the repair timer fired, or the first pass after start). */
+  private repairDue = false;
   /** When the oldest change not yet covered by a pass was asked for (programming latency). */
   private pendingSince: number | undefined;
   private repairTimer: NodeJS.Timeout | undefined;
@@ -121,10 +128,12 @@ export class DataplaneService {
     if (this.started || this.stopped) return;
     this.started = true;
     this.repairTimer = setInterval(() => {
-      // While items wait out their backoff, the retry timer decides when the next pass is.
+      // Marked even while a pass runs or items wait out their backoff: the next pass repairs.
+      this.repairDue = true;
       if (this.retryAt === undefined) this.schedulePass(false);
     }, this.options.repairIntervalMs);
     this.repairTimer.unref();
+    this.repairDue = true;
     this.poke();
   }
 
@@ -134,10 +143,11 @@ export class DataplaneService {
     this.schedulePass(true);
   }
 
-  /** Runs a pass now (after the one under way) and answers when it is over; for tests and tools. */
+  /** Runs a repair pass now (after the one under way) and answers when it is over; for tests and tools. */
   async converge(): Promise<void> {
     while (this.running) await this.running;
     this.pendingSince ??= Date.now();
+    this.repairDue = true;
     this.running = this.pass().finally(() => {
       this.running = undefined;
     });
@@ -223,12 +233,14 @@ export class DataplaneService {
   private async pass(): Promise<void> {
     const since = this.pendingSince;
     this.pendingSince = undefined;
+    const repair = this.repairDue;
+    this.repairDue = false;
     const started = Date.now();
     let desired: DesiredState | undefined;
     try {
       desired = (await computeDesiredState(this.db, this.clock.now(), this.timings)).desired;
       this.readFailures = 0;
-      const report = await this.driver.apply(desired);
+      const report = await this.driver.apply(desired, { repair });
       this.record(desired, report);
     } catch (error) {
       // A driver must not throw (it reports errors per item), and the database may be away: either
@@ -237,6 +249,7 @@ export class DataplaneService {
       this.log.error({ err: error }, 'dataplane pass failed');
       if (desired) this.recordFailure(desired, error instanceof Error ? error.message : String(error));
       else this.scheduleRetry(++this.readFailures);
+      this.repairDue ||= repair;
     } finally {
       const ended = Date.now();
       this.lastPassAt = ended;

@@ -1,4 +1,11 @@
-import type { ApplyReport, DataplaneDriver, DesiredState, ItemKind, ItemStatus } from '../dataplane/model.js';
+import type {
+  ApplyOptions,
+  ApplyReport,
+  DataplaneDriver,
+  DesiredState,
+  ItemKind,
+  ItemStatus,
+} from '../dataplane/model.js';
 
 /**
  * A driver double that records every desired state it is given and reports each item programmed,
@@ -7,6 +14,8 @@ import type { ApplyReport, DataplaneDriver, DesiredState, ItemKind, ItemStatus }
 export class RecordingDriver implements DataplaneDriver {
   readonly name = 'none' as const;
   readonly applied: DesiredState[] = [];
+  /** Whether each pass was a repair pass (`repair`, default true), in order. */
+  readonly repairs: boolean[] = [];
   /** kind:id → the error reason to report. */
   readonly failing = new Map<string, string>();
   throwing: Error | undefined;
@@ -30,8 +39,9 @@ export class RecordingDriver implements DataplaneDriver {
     return this.applied.at(-1);
   }
 
-  async apply(desired: DesiredState): Promise<ApplyReport> {
+  async apply(desired: DesiredState, options: ApplyOptions = {}): Promise<ApplyReport> {
     this.applied.push(structuredClone(desired));
+    this.repairs.push(options.repair ?? true);
     if (this.gate) await this.gate;
     if (this.throwing) throw this.throwing;
     const at = Date.now();

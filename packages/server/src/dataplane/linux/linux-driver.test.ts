@@ -1,7 +1,9 @@
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   connect,
@@ -377,6 +379,111 @@ describe.skipIf(reason !== null)('linux dataplane driver (real namespaces)', { t
       );
     } finally {
       await run('ip', ['netns', 'del', other]);
+    }
+  });
+
+  it('runs no process for an unchanged state between repairs, and repairs drift within ⌈namespaces / readbackPerPass⌉ repair passes', async () => {
+    // every ip/tc/sysctl the driver runs in a namespace goes through this wrapper, which logs it
+    const calls = path.join(stateDir, 'calls.log');
+    const wrapper = path.join(stateDir, 'nsenter-counting');
+    writeFileSync(wrapper, `#!/bin/sh\necho "$*" >> ${calls}\nexec nsenter "$@"\n`, { mode: 0o755 });
+    const counted = new LinuxDriver({ prefix, stateDir, nsenter: wrapper, readbackPerPass: 1 });
+    const count = () => (existsSync(calls) ? readFileSync(calls, 'utf8').split('\n').length - 1 : 0);
+    const state: DesiredState = {
+      vpcs: [
+        vpc('a', 1, { routes: [{ destination: '10.2.0.0/16', peerConnId: 'pc' }] }),
+        vpc('b', 2, { routes: [{ destination: '10.1.0.0/16', peerConnId: 'pc' }] }),
+        vpc('c', 3),
+      ],
+      endpoints: [],
+      links: [link('pc', 'a', 'b', 20)],
+    };
+    expect((await counted.apply(state)).created).toBeGreaterThan(0);
+    const programmed = await counted.apply(state, { repair: false });
+    expect(programmed.items.every((i) => i.state === 'programmed')).toBe(true);
+
+    // a change-driven pass with nothing changed: no process, nothing read, nothing reported changed
+    const before = count();
+    for (let i = 0; i < 3; i++) {
+      const idle = await counted.apply(structuredClone(state), { repair: false });
+      expect([idle.created, idle.changed, idle.removed]).toEqual([0, 0, 0]);
+      expect(idle.items).toEqual(programmed.items);
+    }
+    expect(count() - before).toBe(0);
+
+    // drift is left for the repair passes: at most ⌈3 / 1⌉ of them bring the route back
+    const va = counted.vpcNetns('a');
+    await run('ip', ['-n', va, 'route', 'del', '10.2.0.0/16']);
+    expect((await counted.apply(state, { repair: false })).created).toBe(0);
+    let repairs = 0;
+    let restored = false;
+    while (!restored && repairs < 3) {
+      repairs++;
+      restored = (await counted.apply(state)).created > 0;
+    }
+    expect(restored).toBe(true);
+    expect((await run('ip', ['-n', va, 'route', 'show', '10.2.0.0/16'])).stdout).toContain('dev p-');
+
+    // a change reads back only the namespaces it concerns (here a's and c's routers), not a slice
+    const changed = structuredClone(state);
+    changed.vpcs[2]!.routes = [{ destination: '10.1.0.0/16', peerConnId: 'pc' }];
+    const mark = count();
+    await counted.apply(changed, { repair: false });
+    const read = readFileSync(calls, 'utf8').split('\n').slice(mark).join('\n');
+    expect(read).not.toContain(counted.vpcNetns('b'));
+    expect(read).toContain(counted.vpcNetns('c'));
+  });
+
+  it('carries the first datagram at once over a link created in the same pass as its routes (no ARP retry)', async () => {
+    /** The child's stdout lines, one at a time. */
+    const lines = (child: ChildProcess) => {
+      const queue: string[] = [];
+      const waiting: ((line: string) => void)[] = [];
+      createInterface({ input: child.stdout! }).on('line', (l) => {
+        const w = waiting.shift();
+        if (w) w(l);
+        else queue.push(l);
+      });
+      return () =>
+        new Promise<string>((resolve) => {
+          const l = queue.shift();
+          if (l !== undefined) resolve(l);
+          else waiting.push(resolve);
+        });
+    };
+    for (let round = 0; round < 4; round++) {
+      const pc = `pc${round}`;
+      const routed = (withLink: boolean): DesiredState => ({
+        vpcs: [
+          vpc('a', 1, withLink ? { routes: [{ destination: '10.2.0.0/16', peerConnId: pc }] } : {}),
+          vpc('b', 2, withLink ? { routes: [{ destination: '10.1.0.0/16', peerConnId: pc }] } : {}),
+        ],
+        endpoints: [endpoint('ea', 'a', 1), endpoint('eb', 'b', 2)],
+        links: withLink ? [link(pc, 'a', 'b', 100)] : [],
+      });
+      await driver.apply(routed(false), { repair: false });
+      if (round === 0) {
+        const echo = lines(
+          startIn(
+            ns('eb'),
+            `const s=require('dgram').createSocket('udp4');s.on('message',(m,r)=>s.send(m,r.port,r.address));s.bind(7300,()=>console.log('up'));setTimeout(()=>process.exit(0),30000)`,
+          ),
+        );
+        expect(await echo()).toBe('up');
+      }
+      // a datagram every 2 ms from before the pass; prints the time of the first echo
+      const prober = lines(
+        startIn(
+          ns('ea'),
+          `const s=require('dgram').createSocket('udp4');s.on('message',()=>{console.log(String(performance.timeOrigin+performance.now()));process.exit(0)});` +
+            `s.bind(0,()=>{console.log('sending');setInterval(()=>s.send('x',7300,'10.2.0.5',()=>{}),2)});setTimeout(()=>process.exit(0),5000)`,
+        ),
+      );
+      expect(await prober()).toBe('sending');
+      await driver.apply(routed(true), { repair: false });
+      const programmed = performance.timeOrigin + performance.now();
+      // an ARP request sent while the far end is still down is retried only after 1 s
+      expect(Number(await prober()) - programmed, `round ${round}`).toBeLessThan(300);
     }
   });
 

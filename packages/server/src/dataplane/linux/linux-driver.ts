@@ -14,17 +14,20 @@
  * - Non-transitive by policy routing: `from <subnet> iif <its bridge>` and `iif lo` use main;
  *   any other source on a bridge is blackholed; everything else (all that enters on a peer link)
  *   looks up table 100, which holds only the connected subnet routes and `unreachable default`.
- * - Level-triggered: every pass lists the namespaces of the prefix, removes orphans, creates the
- *   missing, and reads back (ip -json addr/route/rule/netconf, tc -json qdisc) the namespaces
- *   whose desired state changed or failed last pass plus a round-robin slice of the others
- *   (`readbackPerPass`), then programs the difference with one `ip -n NS -force -batch -` per
- *   namespace and phase (delete, create, configure), one `tc` batch, one sysctl per namespace.
+ * - Level-triggered: every pass lists the namespaces of the prefix (/run/netns), removes orphans,
+ *   creates the missing, and reads back (ip -json addr/route/rule/netconf, tc -json qdisc) the
+ *   namespaces whose desired state changed or failed last pass, plus, on a repair pass, a
+ *   round-robin slice of the others (`readbackPerPass`), in one `sh` per chunk of namespaces,
+ *   then programs the difference with one `ip -force -batch -` (via nsenter) per namespace and phase (delete, create, sysctl, tc, link ends up, configure: each phase done in
+ *   every namespace before the next starts, so a route never leads to a link end that is down).
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type {
+  ApplyOptions,
   ApplyReport,
   DataplaneDriver,
   DesiredEndpoint,
@@ -56,16 +59,25 @@ export interface LinuxDriverOptions {
   stateDir: string;
   log?: Logger;
   /**
-   * Namespaces read back per pass besides those whose desired state changed or that failed last
-   * pass (round robin), default 16: bounds the at-rest cost (≈ 2 short processes per namespace read)
-   * at the price of drift in a steady namespace being repaired within ⌈namespaces / this⌉ passes.
-   * Missing and orphan namespaces are found every pass (one `ip netns list`).
+   * Steady namespaces read back per repair pass (round robin) besides those whose desired state
+   * changed or that failed last pass, default 16: bounds the at-rest cost (≈ 2 short processes per
+   * namespace read) at the price of drift in a steady namespace being repaired within
+   * ⌈namespaces / this⌉ repair passes. A change-driven pass (`repair: false`) reads no slice.
+   * Missing and orphan namespaces are found by every pass that runs (a listing of /run/netns).
    */
   readbackPerPass?: number;
   /** The compiled DNS responder (default: dist/dataplane/linux/dns-responder.js next to this module). */
   dnsResponderScript?: string;
   /** External commands run at once (default 4). */
   concurrency?: number;
+  /**
+   * How a command enters a namespace. Default `'nsenter'` (util-linux, when on PATH): `nsenter
+   * --net=/run/netns/<ns> ip|tc|sysctl …` joins the network namespace only. `false`: `ip -n` / `tc
+   * -n` / `ip netns exec`, which also unshare the mount namespace and remount /sys for each
+   * command: that copies every mount of the host, one per namespace in /run/netns, so each command
+   * costs O(namespaces) and a cold start of N namespaces O(N²).
+   */
+  nsenter?: string | false;
 }
 
 /** Routing table for traffic that must only reach the router's own subnets (from peers, spoofed). */
@@ -195,7 +207,12 @@ export class LinuxDriver implements DataplaneDriver {
   /** apply() and teardown() run one at a time. */
   private queue: Promise<unknown> = Promise.resolve();
   private cursor = 0;
+  /** The desired state (JSON) and report of the last pass that left every namespace converged. */
+  private lastClean: { desired: string; items: ItemStatus[] } | undefined;
   private readonly recordsWritten = new Map<string, string>();
+  private readonly nsenterPath: string | false;
+  /** Whether nsenter runs here (probed once, on first use). */
+  private nsenterOk: Promise<boolean> | undefined;
 
   constructor(opts: LinuxDriverOptions) {
     if (!PREFIX_RE.test(opts.prefix))
@@ -206,6 +223,33 @@ export class LinuxDriver implements DataplaneDriver {
     this.readbackPerPass = opts.readbackPerPass ?? 16;
     this.script = opts.dnsResponderScript ?? defaultDnsResponderScript();
     this.concurrency = opts.concurrency ?? 4;
+    this.nsenterPath = opts.nsenter ?? 'nsenter';
+  }
+
+  /** `[command, leading args]` that run `tool` inside the network namespace `ns`. */
+  private async inNs(ns: string, tool: 'ip' | 'tc' | 'sysctl'): Promise<[string, string[]]> {
+    const nsenter = this.nsenterPath;
+    if (nsenter !== false) {
+      this.nsenterOk ??= run(nsenter, ['--version'], { timeoutMs: 5000 }).then(
+        (r) => !r.failure && r.code === 0,
+      );
+      if (await this.nsenterOk) return [nsenter, [`--net=/run/netns/${ns}`, tool]];
+    }
+    if (tool === 'sysctl') return ['ip', ['netns', 'exec', ns, 'sysctl']];
+    return [tool, ['-n', ns]];
+  }
+
+  /** Sets sysctls in namespaces, one short process each; answers the entries that failed. */
+  private async sysctls<T>(
+    entries: { ns: string; args: string[]; tag: T }[],
+  ): Promise<{ tag: T; message: string }[]> {
+    const failed: { tag: T; message: string }[] = [];
+    await mapLimit(entries, this.concurrency, async ({ ns, args, tag }) => {
+      const [cmd, pre] = await this.inNs(ns, 'sysctl');
+      const res = await run(cmd, [...pre, '-q', '-w', ...args]);
+      if (res.failure || res.code !== 0) failed.push({ tag, message: res.failure ?? res.stderr.trim() });
+    });
+    return failed;
   }
 
   vpcNetns(vpcId: string): string {
@@ -310,8 +354,8 @@ export class LinuxDriver implements DataplaneDriver {
   // ---------------------------------------------------------------------------------------------
   // apply
 
-  apply(desired: DesiredState): Promise<ApplyReport> {
-    return this.serialized(() => this.applyNow(desired));
+  apply(desired: DesiredState, options: ApplyOptions = {}): Promise<ApplyReport> {
+    return this.serialized(() => this.applyNow(desired, options.repair ?? true));
   }
 
   teardown(): Promise<void> {
@@ -324,7 +368,16 @@ export class LinuxDriver implements DataplaneDriver {
     return next;
   }
 
-  private async applyNow(desired: DesiredState): Promise<ApplyReport> {
+  private async applyNow(desired: DesiredState, repair: boolean): Promise<ApplyReport> {
+    // Nothing changed since a pass that left everything converged, and no drift to look for: the
+    // kernel is as that pass left it (as far as a change-driven pass may assume): no process at all.
+    const whole = JSON.stringify(desired);
+    const last = this.lastClean;
+    this.lastClean = undefined;
+    if (!repair && last?.desired === whole) {
+      this.lastClean = last;
+      return { items: last.items.map((i) => ({ ...i })), created: 0, changed: 0, removed: 0 };
+    }
     const counts = { created: 0, changed: 0, removed: 0 };
     const errors = new Map<string, string[]>();
     const pending = new Map<string, string>();
@@ -435,19 +488,12 @@ export class LinuxDriver implements DataplaneDriver {
     const mark = phaseTimer();
     const report = (): ApplyReport => this.report(desired, errors, pending, netnsOf, touched, counts);
 
-    // ---- namespaces: list, remove orphans, create missing
-    const listed = await run('ip', ['-json', 'netns', 'list']);
-    if (listed.failure || listed.code !== 0) {
-      const msg = `ip netns list failed: ${listed.failure ?? listed.stderr.trim()}`;
-      for (const key of netnsOf.keys()) fail(key, msg);
-      return report();
-    }
+    // ---- namespaces: list (what `ip netns list` reads, without a process), remove orphans, create missing
     const existing = new Set<string>();
     try {
-      const arr = (listed.stdout.trim() ? JSON.parse(listed.stdout) : []) as { name: string }[];
-      for (const n of arr) if (this.owns(n.name)) existing.add(n.name);
+      for (const name of listNetns()) if (this.owns(name)) existing.add(name);
     } catch (err) {
-      for (const key of netnsOf.keys()) fail(key, `cannot parse ip netns list: ${(err as Error).message}`);
+      for (const key of netnsOf.keys()) fail(key, `cannot list ${NETNS_DIR}: ${(err as Error).message}`);
       return report();
     }
 
@@ -492,17 +538,13 @@ export class LinuxDriver implements DataplaneDriver {
       }
       const sysctl = missing
         .filter((ns) => fresh.has(ns) && nsInfo.get(ns)!.kind === 'vpc')
-        .map((ns) => ({
-          line: `netns exec ${ns} sysctl -q -w ${ROUTER_SYSCTLS.join(' ')}`,
-          tag: nsInfo.get(ns)!.item,
-        }));
-      const sres = await runBatch('ip', [], sysctl);
-      for (const f of sres.failed) fail(f.tag, `sysctl: ${f.message}`);
+        .map((ns) => ({ ns, args: ROUTER_SYSCTLS, tag: nsInfo.get(ns)!.item }));
+      for (const f of await this.sysctls(sysctl)) fail(f.tag, `sysctl: ${f.message}`);
     }
     const present = (ns: string) => fresh.has(ns) || existing.has(ns);
 
     mark('namespaces');
-    // ---- what to read back: changed, failed or never converged, plus a round-robin slice
+    // ---- what to read back: changed, failed or never converged, plus (repair) a round-robin slice
     const toRead = new Set<string>();
     const steady: string[] = [];
     for (const [ns, info] of nsInfo) {
@@ -511,11 +553,14 @@ export class LinuxDriver implements DataplaneDriver {
       else steady.push(ns);
     }
     steady.sort();
-    const slice = Math.min(this.readbackPerPass, steady.length);
+    const slice = repair ? Math.min(this.readbackPerPass, steady.length) : 0;
     if (this.cursor >= steady.length) this.cursor = 0;
     for (let i = 0; i < slice; i++) toRead.add(steady[(this.cursor + i) % steady.length]!);
     this.cursor = steady.length ? (this.cursor + slice) % steady.length : 0;
-    // an endpoint's veth spans its namespace and its VPC router's: read the group together
+    // an endpoint's veth spans its namespace and its VPC router's: an endpoint is read with its
+    // router; a router with its endpoints on a repair pass, or when they are not converged (a
+    // change-driven pass reads a converged endpoint only when its router's side of the veth shows
+    // trouble: plan's needRead)
     for (const ns of [...toRead, ...fresh]) {
       const info = nsInfo.get(ns)!;
       if (info.kind === 'endpoint') {
@@ -524,7 +569,9 @@ export class LinuxDriver implements DataplaneDriver {
       } else {
         for (const e of endpointsOf.get(info.id) ?? []) {
           const ens = this.endpointNetns(e.endpointId);
-          if (present(ens) && !fresh.has(ens)) toRead.add(ens);
+          if (!present(ens) || fresh.has(ens)) continue;
+          if (repair || fresh.has(ns) || this.converged.get(ens) !== nsInfo.get(ens)?.fingerprint)
+            toRead.add(ens);
         }
       }
     }
@@ -533,14 +580,13 @@ export class LinuxDriver implements DataplaneDriver {
     for (const ns of fresh) actual.set(ns, emptyActual());
     const readFailed = new Set<string>();
     const readSome = async (names: string[]) => {
-      await mapLimit(names, this.concurrency, async (ns) => {
-        const info = nsInfo.get(ns)!;
-        const got = await this.readNs(ns, info.kind);
-        if (typeof got === 'string') {
-          fail(info.item, got);
+      const got = await this.readMany(names.map((ns) => ({ ns, kind: nsInfo.get(ns)!.kind })));
+      for (const [ns, a] of got) {
+        if (typeof a === 'string') {
+          fail(nsInfo.get(ns)!.item, a);
           readFailed.add(ns);
-        } else actual.set(ns, got);
-      });
+        } else actual.set(ns, a);
+      }
     };
     await readSome([...toRead]);
 
@@ -553,11 +599,12 @@ export class LinuxDriver implements DataplaneDriver {
       plan = this.plan(vpcs, links, endpoints, subnetOf, actual);
     }
 
-    // ---- program: deletions, creations, configuration, shaping, sysctl repairs
+    // ---- program: deletions, creations, sysctls, shaping, configuration (up, addresses, routes)
     const failedNs = new Set<string>();
     const exec = async (phase: Map<string, BatchLine<Tag>[]>, tool: 'ip' | 'tc') => {
       await mapLimit([...phase.entries()], this.concurrency, async ([ns, lines]) => {
-        const res = await runBatch(tool, ['-n', ns], lines);
+        const [cmd, pre] = await this.inNs(ns, tool);
+        const res = await runBatch(cmd, pre, lines);
         const bad = new Set(res.failed.map((f) => f.line));
         for (const f of res.failed) {
           if (alreadyGone(f.line, f.message)) continue; // e.g. the peer end went with its namespace
@@ -573,21 +620,29 @@ export class LinuxDriver implements DataplaneDriver {
     for (const p of plan.problems) fail(p.item, p.message);
     mark('readback');
     await exec(plan.del, 'ip');
+    mark('delete');
     await exec(plan.create, 'ip');
-    await exec(plan.conf, 'ip');
-    await exec(plan.tc, 'tc');
+    mark('create');
+    // A link end must answer ARP (proxy_arp, proxy_delay=0) and be shaped before it is up and
+    // routes lead to it: the first ARP request a router sends on a new link otherwise may go
+    // unanswered (or wait up to proxy_delay, 0.8 s) and is retried only after retrans_time (1 s).
     if (plan.sysctl.size) {
-      const lines = [...plan.sysctl].map(([ns, s]) => ({
-        line: `netns exec ${ns} sysctl -q -w ${s.args.join(' ')}`,
-        tag: s.tags,
-      }));
-      const res = await runBatch('ip', [], lines);
-      for (const f of res.failed) for (const t of f.tag) fail(t.item, `sysctl: ${f.message}`);
-      const bad = new Set(res.failed.map((f) => f.line));
-      for (const l of lines) if (!bad.has(l.line)) for (const t of l.tag) counts[t.effect]++;
+      const entries = [...plan.sysctl].map(([ns, s]) => ({ ns, args: s.args, tag: s.tags }));
+      const failed = await this.sysctls(entries);
+      for (const f of failed) for (const t of f.tag) fail(t.item, `sysctl: ${f.message}`);
+      const bad = new Set(failed.map((f) => f.tag));
+      for (const e of entries) if (!bad.has(e.tag)) for (const t of e.tag) counts[t.effect]++;
     }
+    mark('sysctl');
+    await exec(plan.tc, 'tc');
+    mark('shape');
+    // Both ends up (carrier) before either router routes to the link: an ARP request sent while the
+    // other end is still down is lost, and the next one goes only 1 s later.
+    await exec(plan.up, 'ip');
+    mark('up');
+    await exec(plan.conf, 'ip');
+    mark('configure');
 
-    mark('program');
     // ---- files: resolv.conf of endpoints, DNS records and responders of routers
     for (const e of endpoints.values()) {
       const ns = this.endpointNetns(e.endpointId);
@@ -649,10 +704,24 @@ export class LinuxDriver implements DataplaneDriver {
       } else if (actual.has(ns)) this.converged.set(ns, info.fingerprint);
     }
     this.log?.[counts.created + counts.changed + counts.removed ? 'info' : 'debug']?.(
-      { ...counts, namespaces: nsInfo.size, readBack: actual.size, errors: errors.size, phases: mark.done() },
+      {
+        ...counts,
+        repair,
+        namespaces: nsInfo.size,
+        readBack: actual.size,
+        errors: errors.size,
+        phases: mark.done(),
+      },
       'dataplane pass',
     );
-    return report();
+    const done = report();
+    const clean =
+      errors.size === 0 &&
+      failedNs.size === 0 &&
+      readFailed.size === 0 &&
+      [...nsInfo].every(([ns, info]) => this.converged.get(ns) === info.fingerprint);
+    if (clean) this.lastClean = { desired: whole, items: done.items.map((i) => ({ ...i })) };
+    return done;
   }
 
   private report(
@@ -686,40 +755,55 @@ export class LinuxDriver implements DataplaneDriver {
     return { items, ...counts };
   }
 
-  private async readNs(ns: string, kind: 'vpc' | 'endpoint'): Promise<Actual | string> {
-    // `-d addr show` gives each interface with its kind, master, flags and addresses at once
-    const shows =
-      kind === 'vpc'
-        ? ['addr show', 'route show table main', `route show table ${TABLE_OWN}`, 'rule show', 'netconf show']
-        : ['addr show', 'route show table main'];
-    const res = await run('ip', ['-n', ns, '-d', '-json', '-batch', '-'], { input: `${shows.join('\n')}\n` });
-    if (res.failure || res.code !== 0) return `cannot read ${ns}: ${res.failure ?? res.stderr.trim()}`;
-    let docs: unknown[];
-    try {
-      docs = parseJsonSeq(res.stdout);
-    } catch (err) {
-      return `cannot parse the state of ${ns}: ${(err as Error).message}`;
-    }
-    if (docs.length !== shows.length)
-      return `cannot read ${ns}: expected ${shows.length} answers, got ${docs.length}`;
-    const a = emptyActual();
-    a.fresh = false;
-    for (const l of docs[0] as LinkJson[]) a.links.set(l.ifname, l);
-    a.main = docs[1] as RouteJson[];
-    if (kind === 'vpc') {
-      a.own = docs[2] as RouteJson[];
-      a.rules = docs[3] as RuleJson[];
-      a.netconf = docs[4] as NetconfJson[];
-      const tc = await run('tc', ['-n', ns, '-json', 'qdisc', 'show']);
-      if (tc.failure || tc.code !== 0)
-        return `cannot read qdiscs of ${ns}: ${tc.failure ?? tc.stderr.trim()}`;
-      try {
-        a.qdiscs = (tc.stdout.trim() ? JSON.parse(tc.stdout) : []) as QdiscJson[];
-      } catch (err) {
-        return `cannot parse qdiscs of ${ns}: ${(err as Error).message}`;
+  /**
+   * Reads namespaces back with one `sh` per chunk (at most `concurrency` at once) that runs each
+   * namespace's `ip` batch and `tc` show in turn: a spawn from this (large) process costs far more
+   * than the command itself, so the node side pays one spawn per chunk, not two per namespace.
+   */
+  private async readMany(
+    list: { ns: string; kind: 'vpc' | 'endpoint' }[],
+  ): Promise<Map<string, Actual | string>> {
+    const out = new Map<string, Actual | string>();
+    if (list.length === 0) return out;
+    const slot = '\0ns\0';
+    const [ipCmd, ipPre] = await this.inNs(slot, 'ip');
+    const [tcCmd, tcPre] = await this.inNs(slot, 'tc');
+    const words = (cmd: string, pre: string[], ns: string) =>
+      [cmd, ...pre.map((w) => w.replace(slot, ns))].map(shellQuote).join(' ');
+    const size = Math.min(READ_CHUNK, Math.ceil(list.length / this.concurrency));
+    const chunks: (typeof list)[] = [];
+    for (let i = 0; i < list.length; i += size) chunks.push(list.slice(i, i + size));
+    await mapLimit(chunks, this.concurrency, async (chunk) => {
+      const nonce = randomBytes(8).toString('hex');
+      const end = `rc=$?; echo; echo "@@${nonce} $rc"`;
+      const script = chunk
+        .map(({ ns, kind }) => {
+          const ip = `${words(ipCmd, ipPre, ns)} -d -json -batch - 2>&1 <<'@@${nonce}'\n${showsOf(kind).join('\n')}\n@@${nonce}\n${end}`;
+          return kind === 'vpc'
+            ? `${ip}\n${words(tcCmd, tcPre, ns)} -json qdisc show 2>&1 </dev/null; ${end}`
+            : ip;
+        })
+        .join('\n');
+      const res = await run('sh', ['-c', script], { timeoutMs: 10_000 + 500 * chunk.length });
+      const blocks: { text: string; code: number }[] = [];
+      const re = new RegExp(`\\n@@${nonce} (\\d+)\\n`, 'g');
+      let from = 0;
+      for (let m = re.exec(res.stdout); m; m = re.exec(res.stdout)) {
+        blocks.push({ text: res.stdout.slice(from, m.index), code: Number(m[1]) });
+        from = m.index + m[0].length;
       }
-    }
-    return a;
+      let next = 0;
+      for (const { ns, kind } of chunk) {
+        const ip = blocks[next++];
+        const tc = kind === 'vpc' ? blocks[next++] : undefined;
+        if (!ip || (kind === 'vpc' && !tc)) {
+          out.set(ns, `cannot read ${ns}: ${res.failure ?? (res.stderr.trim() || 'no answer')}`);
+          continue;
+        }
+        out.set(ns, parseNs(ns, kind, ip, tc));
+      }
+    });
+    return out;
   }
 
   private plan(
@@ -732,6 +816,8 @@ export class LinuxDriver implements DataplaneDriver {
     const del = new Map<string, BatchLine<Tag>[]>();
     const create = new Map<string, BatchLine<Tag>[]>();
     const conf = new Map<string, BatchLine<Tag>[]>();
+    /** Link ends to bring up: in every namespace before any route leads to a link (see applyNow). */
+    const up = new Map<string, BatchLine<Tag>[]>();
     const tc = new Map<string, BatchLine<Tag>[]>();
     /** sysctl settings per namespace: one `sysctl` process per namespace that needs any. */
     const sysctl = new Map<string, { args: string[]; tags: Tag[] }>();
@@ -792,7 +878,7 @@ export class LinuxDriver implements DataplaneDriver {
         if (!s) continue;
         const isNew = renewed.has(`${ns}/${name}`);
         const cur = isNew ? undefined : s.links.get(name);
-        if (!isUp(cur)) push(conf, ns, `link set ${name} up`, item, 'changed');
+        if (!isUp(cur)) push(up, ns, `link set ${name} up`, item, 'changed');
         const q = isNew ? undefined : s.qdiscs.find((x) => x.dev === name && x.root);
         const rate = q?.options?.rate64 ?? q?.options?.rate ?? 0;
         const burst = q?.options?.burst ?? 0;
@@ -831,6 +917,20 @@ export class LinuxDriver implements DataplaneDriver {
       const name = ifname('e', e.endpointId);
       const sub = subnetOf.get(e.subnetId)!;
       epIfs.add(`${vns}/${name}`);
+      if (sv && !se) {
+        // the router was read without its (converged) endpoint: read it too if the router's side
+        // of the veth is not as it should be (the next round plans both)
+        const iv = sv.links.get(name);
+        const br = sv.links.get(sub.bridge);
+        if (
+          sv.fresh ||
+          kindOf(iv) !== 'veth' ||
+          iv?.master !== sub.bridge ||
+          !isUp(iv) ||
+          kindOf(br) !== 'bridge'
+        )
+          needRead.add(ens);
+      }
       if (!sv || !se) continue; // read together, or neither
       const iv = sv.links.get(name);
       const ie = se.links.get('eth0');
@@ -1027,7 +1127,7 @@ export class LinuxDriver implements DataplaneDriver {
       }
     }
     // endpoint namespaces' conf must come after their veth exists: conf runs after create
-    return { del, create, conf, tc, sysctl, needRead, problems };
+    return { del, create, up, conf, tc, sysctl, needRead, problems };
   }
 
   private diffRoutes(
@@ -1154,9 +1254,70 @@ export class LinuxDriver implements DataplaneDriver {
     );
     for (const f of res.failed) this.log?.warn({ netns: f.tag, err: f.message }, 'cannot remove namespace');
     rmSync(this.dir, { recursive: true, force: true });
+    this.lastClean = undefined;
     this.converged.clear();
     this.recordsWritten.clear();
     this.programmedAt.clear();
+  }
+}
+
+const READ_CHUNK = 64;
+
+/** `ip` commands that read a namespace back (`-d addr show`: kind, master, flags and addresses at once). */
+function showsOf(kind: 'vpc' | 'endpoint'): string[] {
+  return kind === 'vpc'
+    ? ['addr show', 'route show table main', `route show table ${TABLE_OWN}`, 'rule show', 'netconf show']
+    : ['addr show', 'route show table main'];
+}
+
+function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** One namespace's state from its `ip` batch (and, for a router, `tc qdisc show`) output. */
+function parseNs(
+  ns: string,
+  kind: 'vpc' | 'endpoint',
+  ip: { text: string; code: number },
+  tc: { text: string; code: number } | undefined,
+): Actual | string {
+  const shows = showsOf(kind);
+  if (ip.code !== 0) return `cannot read ${ns}: ${ip.text.trim()}`;
+  let docs: unknown[];
+  try {
+    docs = parseJsonSeq(ip.text);
+  } catch (err) {
+    return `cannot parse the state of ${ns}: ${(err as Error).message}`;
+  }
+  if (docs.length !== shows.length)
+    return `cannot read ${ns}: expected ${shows.length} answers, got ${docs.length}`;
+  const a = emptyActual();
+  a.fresh = false;
+  for (const l of docs[0] as LinkJson[]) a.links.set(l.ifname, l);
+  a.main = docs[1] as RouteJson[];
+  if (kind === 'vpc' && tc) {
+    a.own = docs[2] as RouteJson[];
+    a.rules = docs[3] as RuleJson[];
+    a.netconf = docs[4] as NetconfJson[];
+    if (tc.code !== 0) return `cannot read qdiscs of ${ns}: ${tc.text.trim()}`;
+    try {
+      a.qdiscs = (tc.text.trim() ? JSON.parse(tc.text) : []) as QdiscJson[];
+    } catch (err) {
+      return `cannot parse qdiscs of ${ns}: ${(err as Error).message}`;
+    }
+  }
+  return a;
+}
+
+/** Where iproute2 keeps named network namespaces (`ip netns list` lists this directory). */
+const NETNS_DIR = '/run/netns';
+
+function listNetns(): string[] {
+  try {
+    return readdirSync(NETNS_DIR);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
   }
 }
 
