@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -531,6 +531,9 @@ describe.skipIf(reason !== null)('linux dataplane driver (real namespaces)', { t
     expect(getent.stdout).toContain('10.1.0.7');
 
     const pidFile = readdirPid(stateDir, 'a');
+    // Our state is the owner's only, like the rest of the data directory (docs/security.md).
+    for (const file of [pidFile, pidFile.replace(/\.pid$/, '.json')])
+      expect((statSync(file).mode & 0o077).toString(8), file).toBe('0');
     const pid = readFileSync(pidFile, 'utf8').trim();
     await driver.apply(state({ [`web.${zone}`]: '10.1.0.8', [`db.${zone}`]: '10.1.0.9' }));
     let updated = '';

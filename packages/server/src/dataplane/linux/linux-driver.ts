@@ -649,7 +649,7 @@ export class LinuxDriver implements DataplaneDriver {
       if (!present(ns) || (!actual.has(ns) && this.converged.has(ns))) continue;
       const v = vpcs.get(e.vpcId)!;
       const text = `nameserver ${e.gateway}\n` + (v.dnsZone ? `search ${v.dnsZone}\n` : '');
-      const res = writeIfDiffers(path.join('/etc/netns', ns, 'resolv.conf'), text);
+      const res = writeIfDiffers(path.join('/etc/netns', ns, 'resolv.conf'), text, 'public');
       if (res instanceof Error) fail(itemKey('endpoint', e.endpointId), `resolv.conf: ${res.message}`);
       else if (res) counts[res]++;
     }
@@ -1407,19 +1407,25 @@ function safeReaddir(dir: string): string[] {
   }
 }
 
-function atomicWrite(file: string, text: string): void {
-  mkdirSync(path.dirname(file), { recursive: true });
+/**
+ * Our own state (DNS records, pid files) is the owner's only, like the rest of the data directory;
+ * an endpoint's resolv.conf is read by whatever runs in the endpoint, so it is world-readable.
+ */
+type FileAccess = 'private' | 'public';
+
+function atomicWrite(file: string, text: string, access: FileAccess = 'private'): void {
+  mkdirSync(path.dirname(file), { recursive: true, mode: access === 'private' ? 0o700 : 0o755 });
   const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
+  writeFileSync(tmp, text, { mode: access === 'private' ? 0o600 : 0o644 });
   renameSync(tmp, file);
 }
 
 /** Writes the file (tmp + rename) unless it already holds `text`; says what it did. */
-function writeIfDiffers(file: string, text: string): Effect | null | Error {
+function writeIfDiffers(file: string, text: string, access: FileAccess = 'private'): Effect | null | Error {
   try {
     const had = existsSync(file);
     if (had && readFileSync(file, 'utf8') === text) return null;
-    atomicWrite(file, text);
+    atomicWrite(file, text, access);
     return had ? 'changed' : 'created';
   } catch (err) {
     return err as Error;
