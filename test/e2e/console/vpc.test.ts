@@ -125,6 +125,14 @@ describe('VPC peering in the console: a connection across two accounts', () => {
       await shot(b.page, 'vpc-06-b-active');
       await shot(a.page, 'vpc-07-a-active');
       expect((await b.clients.peerConn.getPeerConn(peerConnId)).status).toBe('active');
+      // The detail shows what the dataplane did with the link: this server's driver is none, so the
+      // active connection waits, with the driver's reason.
+      const dataplaneState = (page: typeof a.page) =>
+        page.locator('[data-dataplane]').first().getAttribute('data-dataplane');
+      await expect.poll(() => dataplaneState(a.page), { timeout: FOLLOW_MS }).toBe('pending');
+      expect(await a.page.locator('[data-dataplane-reason]').textContent()).toContain(
+        'dataplane driver is none',
+      );
 
       // A releases it (and confirms).
       await a.page.getByRole('button', { name: 'Release', exact: true }).click();
@@ -133,6 +141,8 @@ describe('VPC peering in the console: a connection across two accounts', () => {
       await confirm.getByRole('button', { name: 'Release', exact: true }).click();
       await expect.poll(() => shownStatus(a.page), { timeout: 60_000 }).toBe('Released');
       expect((await a.clients.peerConn.getPeerConn(peerConnId)).status).toBe('deleted');
+      // Released: no link any more.
+      await expect.poll(() => dataplaneState(a.page), { timeout: FOLLOW_MS }).toBe('none');
       await shot(a.page, 'vpc-09-a-released');
       expect(server.pageErrors).toEqual([]);
     },
