@@ -1,9 +1,7 @@
-import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   connect,
@@ -432,59 +430,6 @@ describe.skipIf(reason !== null)('linux dataplane driver (real namespaces)', { t
     const read = readFileSync(calls, 'utf8').split('\n').slice(mark).join('\n');
     expect(read).not.toContain(counted.vpcNetns('b'));
     expect(read).toContain(counted.vpcNetns('c'));
-  });
-
-  it('carries the first datagram at once over a link created in the same pass as its routes (no ARP retry)', async () => {
-    /** The child's stdout lines, one at a time. */
-    const lines = (child: ChildProcess) => {
-      const queue: string[] = [];
-      const waiting: ((line: string) => void)[] = [];
-      createInterface({ input: child.stdout! }).on('line', (l) => {
-        const w = waiting.shift();
-        if (w) w(l);
-        else queue.push(l);
-      });
-      return () =>
-        new Promise<string>((resolve) => {
-          const l = queue.shift();
-          if (l !== undefined) resolve(l);
-          else waiting.push(resolve);
-        });
-    };
-    for (let round = 0; round < 4; round++) {
-      const pc = `pc${round}`;
-      const routed = (withLink: boolean): DesiredState => ({
-        vpcs: [
-          vpc('a', 1, withLink ? { routes: [{ destination: '10.2.0.0/16', peerConnId: pc }] } : {}),
-          vpc('b', 2, withLink ? { routes: [{ destination: '10.1.0.0/16', peerConnId: pc }] } : {}),
-        ],
-        endpoints: [endpoint('ea', 'a', 1), endpoint('eb', 'b', 2)],
-        links: withLink ? [link(pc, 'a', 'b', 100)] : [],
-      });
-      await driver.apply(routed(false), { repair: false });
-      if (round === 0) {
-        const echo = lines(
-          startIn(
-            ns('eb'),
-            `const s=require('dgram').createSocket('udp4');s.on('message',(m,r)=>s.send(m,r.port,r.address));s.bind(7300,()=>console.log('up'));setTimeout(()=>process.exit(0),30000)`,
-          ),
-        );
-        expect(await echo()).toBe('up');
-      }
-      // a datagram every 2 ms from before the pass; prints the time of the first echo
-      const prober = lines(
-        startIn(
-          ns('ea'),
-          `const s=require('dgram').createSocket('udp4');s.on('message',()=>{console.log(String(performance.timeOrigin+performance.now()));process.exit(0)});` +
-            `s.bind(0,()=>{console.log('sending');setInterval(()=>s.send('x',7300,'10.2.0.5',()=>{}),2)});setTimeout(()=>process.exit(0),5000)`,
-        ),
-      );
-      expect(await prober()).toBe('sending');
-      await driver.apply(routed(true), { repair: false });
-      const programmed = performance.timeOrigin + performance.now();
-      // an ARP request sent while the far end is still down is retried only after 1 s
-      expect(Number(await prober()) - programmed, `round ${round}`).toBeLessThan(300);
-    }
   });
 
   it('answers DNS for its VPC from the router, and follows map updates without a restart', async () => {
