@@ -17,7 +17,7 @@ function carriesTraffic(conn: PeerConn): boolean {
  * The connections carrying traffic as of `now`: a stored row may carry a due change the reconciler
  * has not applied yet (a step over, a prepaid period ended), and the dataplane follows what reads show.
  */
-export function activeAsOf(conns: readonly PeerConn[], now: number, timings: PeerConnTimings): PeerConn[] {
+function carryingTrafficAsOf(conns: readonly PeerConn[], now: number, timings: PeerConnTimings): PeerConn[] {
   return conns.flatMap((stored) => {
     const advanced = advancePeerConn(stored, now, timings);
     return !advanced.purge && carriesTraffic(advanced.conn) ? [advanced.conn] : [];
@@ -31,7 +31,7 @@ export function activeAsOf(conns: readonly PeerConn[], now: number, timings: Pee
  */
 export function buildDesiredState(rows: DataplaneRows, now: number, timings: PeerConnTimings): DesiredState {
   const vpcIds = new Set(rows.vpcs.map((vpc) => vpc.id));
-  const active = activeAsOf(rows.peerConns, now, timings).filter(
+  const active = carryingTrafficAsOf(rows.peerConns, now, timings).filter(
     (conn) => vpcIds.has(conn.initiator.vpcId) && vpcIds.has(conn.acceptor.vpcId),
   );
   const connOfInterface = new Map<string, { conn: PeerConn; vpcId: string }>();
